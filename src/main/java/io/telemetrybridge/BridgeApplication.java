@@ -1,0 +1,64 @@
+package io.telemetrybridge;
+
+import io.telemetrybridge.config.BridgeConfiguration;
+import java.util.Map;
+import org.apache.camel.CamelContext;
+import org.apache.camel.main.Main;
+
+/**
+ * One bridge: Camel Main with the bridge's configuration. Settings come from the {@code application.properties}
+ * inside the jar (defaults), then the file named by system property {@code bridge.config} or environment
+ * variable {@code BRIDGE_CONFIG} (default {@code application.properties} in the working directory), then
+ * system properties and environment variables, then {@code overrides}.
+ */
+public final class BridgeApplication implements AutoCloseable {
+
+    private final Main main = new Main();
+    private final BridgeConfiguration configuration = new BridgeConfiguration();
+
+    public BridgeApplication(Map<String, String> overrides) {
+        main.configure().addConfiguration(configuration);
+        main.setPropertyPlaceholderLocations("classpath:application.properties;optional=true," + userConfig());
+        overrides.forEach(main::addOverrideProperty);
+    }
+
+    /** Runs until the JVM is asked to stop (SIGINT/SIGTERM); stops Camel first, then the embedded broker. */
+    public int run() throws Exception {
+        try {
+            main.run();
+            return main.getExitCode();
+        } finally {
+            configuration.close();
+        }
+    }
+
+    /** Starts without blocking (tests); on failure nothing is left running. */
+    public BridgeApplication start() {
+        try {
+            main.start();
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
+        return this;
+    }
+
+    public CamelContext context() {
+        return main.getCamelContext();
+    }
+
+    @Override
+    public void close() {
+        try {
+            main.stop();
+        } finally {
+            configuration.close();
+        }
+    }
+
+    private static String userConfig() {
+        String chosen = System.getProperty("bridge.config", System.getenv("BRIDGE_CONFIG"));
+        // The default file may be absent; a file the user named must exist.
+        return chosen == null || chosen.isBlank() ? "file:application.properties;optional=true" : "file:" + chosen;
+    }
+}

@@ -1,0 +1,111 @@
+package io.telemetrybridge.config;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.telemetrybridge.codec.SeedJson;
+import io.telemetrybridge.codec.SeedReader;
+import io.telemetrybridge.error.HttpErrors;
+import io.telemetrybridge.ingest.FileIngest;
+import io.telemetrybridge.ingest.Heartbeat;
+import io.telemetrybridge.ingest.HttpIngest;
+import io.telemetrybridge.ingest.TelemetryRecords;
+import io.telemetrybridge.kafka.EmbeddedKafkaBroker;
+import io.telemetrybridge.kafka.TopicInitializer;
+import io.telemetrybridge.observe.BridgeMeters;
+import java.util.Map;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.apache.camel.CamelConfiguration;
+import org.apache.camel.CamelContext;
+import org.apache.camel.component.kafka.KafkaComponent;
+import org.apache.camel.spi.Registry;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Wires the bridge before its routes start: validates {@link BridgeSettings}, starts the embedded Kafka
+ * broker when no cluster is configured, points camel-kafka at the cluster, creates missing topics, and binds
+ * the beans the YAML routes call ({@code httpIngest}, {@code fileIngest}, {@code heartbeat},
+ * {@code bridgeMeters}, {@code httpErrors}, {@code seedJson}).
+ */
+public final class BridgeConfiguration implements CamelConfiguration, AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(BridgeConfiguration.class);
+    private static final long TOPIC_RETRY_SECONDS = 30;
+
+    private volatile EmbeddedKafkaBroker broker;
+
+    @Override
+    public void configure(CamelContext context) throws Exception {
+        BridgeSettings settings = BridgeSettings.from(context.getPropertiesComponent());
+        String bootstrap = settings.bootstrapServers();
+        if (settings.embedded()) {
+            broker = new EmbeddedKafkaBroker(settings.embeddedDataDir(), settings.embeddedPort(),
+                    settings.embeddedControllerPort());
+            broker.start();
+            // As a context service it is stopped after the routes, so in-flight records still reach it.
+            context.addService(broker, true, false);
+            bootstrap = broker.bootstrapServers();
+            LOG.info("No Kafka cluster configured: started the embedded Kafka broker on {} (data in {}). "
+                    + "Set bridge.kafka.bootstrap-servers (or BRIDGE_KAFKA_BOOTSTRAP_SERVERS) to use your own.",
+                    bootstrap, settings.embeddedDataDir());
+        } else {
+            LOG.info("Using the Kafka cluster at {}", bootstrap);
+        }
+        context.getComponent("kafka", KafkaComponent.class).getConfiguration().setBrokers(bootstrap);
+        createTopics(context, settings, bootstrap);
+        bindBeans(context, settings);
+    }
+
+    /** Stops the embedded broker if this configuration started one; safe to call more than once. */
+    @Override
+    public void close() {
+        EmbeddedKafkaBroker b = broker;
+        if (b != null) {
+            b.stop();
+        }
+    }
+
+    private static void bindBeans(CamelContext context, BridgeSettings settings) {
+        ObjectMapper mapper = SeedJson.newMapper();
+        SeedReader reader = new SeedReader(mapper);
+        BridgeMeters meters = new BridgeMeters(context);
+        TelemetryRecords records = new TelemetryRecords(context, mapper.writer());
+        Registry registry = context.getRegistry();
+        registry.bind("seedJson", mapper);
+        registry.bind("bridgeMeters", meters);
+        registry.bind("httpIngest", new HttpIngest(reader, records, meters, mapper));
+        registry.bind("fileIngest", new FileIngest(reader, records, meters));
+        registry.bind("heartbeat", new Heartbeat(records, meters));
+        registry.bind("httpErrors", new HttpErrors(mapper, settings.retryAfterSeconds()));
+    }
+
+    /**
+     * Creates missing topics before the routes start. If the cluster does not answer in time the bridge still
+     * starts (requests then get 503) and keeps trying in the background.
+     */
+    private void createTopics(CamelContext context, BridgeSettings settings, String bootstrap) {
+        Map<String, Object> admin = Map.of(
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                AdminClientConfig.CLIENT_ID_CONFIG, "telemetry-bridge-admin");
+        TopicInitializer topics = new TopicInitializer(admin, settings.adminTimeoutMs());
+        Runnable attempt = () -> topics.createMissing(settings.allTopics(), settings.partitions(),
+                settings.replicationFactor());
+        try {
+            attempt.run();
+        } catch (TopicInitializer.KafkaSetupException e) {
+            LOG.warn("Could not check or create topics {}: {}. Retrying every {} s.", settings.allTopics(),
+                    e.getMessage(), TOPIC_RETRY_SECONDS);
+            ScheduledExecutorService retry = context.getExecutorServiceManager()
+                    .newSingleThreadScheduledExecutor(this, "topic-setup");
+            retry.scheduleWithFixedDelay(() -> {
+                try {
+                    attempt.run();
+                    retry.shutdown();
+                } catch (RuntimeException again) {
+                    LOG.warn("Still cannot create topics: {}", again.getMessage());
+                }
+            }, TOPIC_RETRY_SECONDS, TOPIC_RETRY_SECONDS, TimeUnit.SECONDS);
+        }
+    }
+}

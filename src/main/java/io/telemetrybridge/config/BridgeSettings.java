@@ -1,0 +1,154 @@
+package io.telemetrybridge.config;
+
+import io.telemetrybridge.model.Signal;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import org.apache.camel.spi.PropertiesComponent;
+
+/**
+ * The bridge's own settings ({@code bridge.*} keys), read once at start-up through Camel's properties (so
+ * {@code application.properties}, {@code -D} system properties and environment variables such as
+ * {@code BRIDGE_KAFKA_BOOTSTRAP_SERVERS} all apply) and validated. Every key and its default is listed in
+ * {@code application.properties} and the README. Camel's own keys ({@code camel.*}) are left to Camel.
+ *
+ * @param bootstrapServers       Kafka bootstrap servers; empty means "start the embedded broker"
+ * @param embeddedPort           embedded broker client port
+ * @param embeddedControllerPort embedded broker KRaft controller port
+ * @param embeddedDataDir        embedded broker log directory
+ * @param adminTimeoutMs         bound on start-up calls to the cluster (topic creation), milliseconds
+ * @param topics                 topic per signal
+ * @param dlqTopic               dead-letter topic
+ * @param partitions             partitions of topics the bridge creates
+ * @param replicationFactor      replication factor of topics the bridge creates
+ * @param retryAfterSeconds      {@code Retry-After} sent with 503 when Kafka cannot take records
+ */
+public record BridgeSettings(
+        String bootstrapServers,
+        int embeddedPort,
+        int embeddedControllerPort,
+        Path embeddedDataDir,
+        long adminTimeoutMs,
+        Map<Signal, String> topics,
+        String dlqTopic,
+        int partitions,
+        short replicationFactor,
+        int retryAfterSeconds) {
+
+    /** Prefix of all our own keys. */
+    public static final String PREFIX = "bridge.";
+
+    /** {@code true} when no Kafka address is configured and the bridge runs its own broker. */
+    public boolean embedded() {
+        return bootstrapServers.isBlank();
+    }
+
+    /** All topic names the bridge writes to: one per signal, then the dead-letter topic. */
+    public List<String> allTopics() {
+        List<String> all = new ArrayList<>(topics.values());
+        all.add(dlqTopic);
+        return all;
+    }
+
+    /**
+     * Reads and validates the settings.
+     *
+     * @throws IllegalArgumentException naming every bad key and its value
+     */
+    public static BridgeSettings from(PropertiesComponent properties) {
+        Reader r = new Reader(key -> properties.resolveProperty(key).orElse(null));
+        String bootstrap = r.text("kafka.bootstrap-servers", "");
+        if (bootstrap.isBlank()) {
+            // Camel's own key for the same thing also counts as "configured".
+            bootstrap = properties.resolveProperty("camel.component.kafka.brokers").orElse("").trim();
+        }
+        Map<Signal, String> topics = new EnumMap<>(Signal.class);
+        for (Signal s : Signal.values()) {
+            topics.put(s, r.topic("topics." + s.id(), "telemetry." + s.id()));
+        }
+        BridgeSettings settings = new BridgeSettings(
+                bootstrap,
+                r.port("kafka.embedded.port", 9092),
+                r.port("kafka.embedded.controller-port", 9093),
+                Path.of(r.text("kafka.embedded.data-dir", "data/kafka")),
+                r.positive("kafka.admin-timeout-ms", 10_000),
+                topics,
+                r.topic("topics.dlq", "telemetry.dlq"),
+                (int) r.positive("topics.partitions", 3),
+                (short) r.positive("topics.replication-factor", 1),
+                (int) r.positive("http.retry-after-seconds", 5));
+        r.positive("file.quiet-period-ms", 1000);
+        r.positive("file.poll-interval-ms", 1000);
+        r.positive("heartbeat.period-ms", 30_000);
+        r.bool("heartbeat.enabled", true);
+        if (settings.embeddedPort() == settings.embeddedControllerPort()) {
+            r.errors.add(PREFIX + "kafka.embedded.controller-port: must differ from " + PREFIX
+                    + "kafka.embedded.port (both " + settings.embeddedPort() + ")");
+        }
+        if (settings.allTopics().stream().distinct().count() != settings.allTopics().size()) {
+            r.errors.add(PREFIX + "topics.*: each signal and the dead-letter queue need their own topic, got "
+                    + settings.allTopics());
+        }
+        if (!r.errors.isEmpty()) {
+            throw new IllegalArgumentException("invalid configuration: " + String.join("; ", r.errors));
+        }
+        return settings;
+    }
+
+    private static final class Reader {
+        final Function<String, String> lookup;
+        final List<String> errors = new ArrayList<>();
+
+        Reader(Function<String, String> lookup) {
+            this.lookup = lookup;
+        }
+
+        String text(String key, String fallback) {
+            String v = lookup.apply(PREFIX + key);
+            return v == null ? fallback : v.trim();
+        }
+
+        long positive(String key, long fallback) {
+            String v = text(key, String.valueOf(fallback));
+            try {
+                long n = Long.parseLong(v);
+                if (n > 0) {
+                    return n;
+                }
+            } catch (NumberFormatException e) {
+                // reported below
+            }
+            errors.add(PREFIX + key + ": expected a positive integer, got '" + v + "'");
+            return fallback;
+        }
+
+        int port(String key, int fallback) {
+            long p = positive(key, fallback);
+            if (p > 65_535) {
+                errors.add(PREFIX + key + ": expected a port from 1 to 65535, got " + p);
+                return fallback;
+            }
+            return (int) p;
+        }
+
+        boolean bool(String key, boolean fallback) {
+            String v = text(key, String.valueOf(fallback));
+            if (!v.equals("true") && !v.equals("false")) {
+                errors.add(PREFIX + key + ": expected true or false, got '" + v + "'");
+            }
+            return Boolean.parseBoolean(v);
+        }
+
+        String topic(String key, String fallback) {
+            String v = text(key, fallback);
+            // Kafka's own rule for topic names.
+            if (!v.matches("[a-zA-Z0-9._-]{1,249}") || v.equals(".") || v.equals("..")) {
+                errors.add(PREFIX + key + ": not a valid Kafka topic name: '" + v + "'");
+            }
+            return v;
+        }
+    }
+}

@@ -1,0 +1,85 @@
+package io.telemetrybridge.error;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.telemetrybridge.codec.InvalidInputException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.camel.Exchange;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one error body of our HTTP API: {@code {"status": 400, "error": "Bad Request", "field": "metrics[2].value",
+ * "message": "metrics[2].value: expected one of ..."}} ({@code field} only when a field is at fault). Called
+ * from the {@code http-errors} route configuration; never carries a stack trace.
+ */
+public final class HttpErrors {
+
+    private static final Logger LOG = LoggerFactory.getLogger(HttpErrors.class);
+
+    private final ObjectMapper mapper;
+    private final int retryAfterSeconds;
+
+    public HttpErrors(ObjectMapper mapper, int retryAfterSeconds) {
+        this.mapper = mapper;
+        this.retryAfterSeconds = retryAfterSeconds;
+    }
+
+    /** 400: the request itself is wrong; nothing of it was published. */
+    public void badRequest(Exchange exchange) throws Exception {
+        InvalidInputException e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, InvalidInputException.class);
+        Map<String, Object> body = body(400, "Bad Request", e.getMessage());
+        if (!e.field().isEmpty()) {
+            body.put("field", e.field());
+        }
+        respond(exchange, 400, body);
+    }
+
+    /** 415: the body is not in a media type the endpoint reads. */
+    public void unsupportedMediaType(Exchange exchange) throws Exception {
+        Exception e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        respond(exchange, 415, body(415, "Unsupported Media Type", e.getMessage()));
+    }
+
+    /** 413: one record of the request is larger than Kafka accepts; retrying cannot help. */
+    public void tooLarge(Exchange exchange) throws Exception {
+        Exception e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        respond(exchange, 413, body(413, "Content Too Large", "a record is larger than Kafka accepts: "
+                + e.getMessage()));
+    }
+
+    /** 503 with {@code Retry-After}: Kafka did not take the records in time; the client should retry. */
+    public void unavailable(Exchange exchange) throws Exception {
+        Exception e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        LOG.warn("Kafka did not accept records for {}: {}", exchange.getFromRouteId(), e.getMessage());
+        respond(exchange, 503, body(503, "Service Unavailable",
+                "Kafka is not accepting records now (" + e.getMessage() + "); retry after " + retryAfterSeconds
+                        + " s"));
+        exchange.getMessage().setHeader("Retry-After", String.valueOf(retryAfterSeconds));
+    }
+
+    /** 500: a bug of ours. The client gets an id to quote; the stack trace goes to our log only. */
+    public void internal(Exchange exchange) throws Exception {
+        Exception e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        String id = UUID.randomUUID().toString();
+        LOG.error("Internal error {} in route {}", id, exchange.getFromRouteId(), e);
+        respond(exchange, 500, body(500, "Internal Server Error", "internal error " + id
+                + "; the bridge's log has the details"));
+    }
+
+    private static Map<String, Object> body(int status, String error, String message) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("status", status);
+        body.put("error", error);
+        body.put("message", message);
+        return body;
+    }
+
+    private void respond(Exchange exchange, int status, Map<String, Object> body) throws Exception {
+        exchange.getMessage().removeHeaders("*");
+        exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, status);
+        exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/json");
+        exchange.getMessage().setBody(mapper.writeValueAsBytes(body));
+    }
+}

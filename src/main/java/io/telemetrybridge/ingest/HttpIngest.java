@@ -1,0 +1,77 @@
+package io.telemetrybridge.ingest;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.telemetrybridge.codec.InvalidInputException;
+import io.telemetrybridge.codec.MediaTypes;
+import io.telemetrybridge.codec.SeedReader;
+import io.telemetrybridge.codec.UnsupportedMediaTypeException;
+import io.telemetrybridge.model.Signal;
+import io.telemetrybridge.observe.BridgeMeters;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.camel.Exchange;
+
+/**
+ * Route steps of the seed's HTTP API ({@code POST /api/v1/metrics|traces|logs}): read and validate the whole
+ * batch before anything is sent, then, after Kafka acknowledged every record, answer with the seed's write
+ * result {@code {"records_written": n, "records_failed": 0, "duration_ms": t}}.
+ */
+public final class HttpIngest {
+
+    private final SeedReader reader;
+    private final TelemetryRecords records;
+    private final BridgeMeters meters;
+    private final ObjectMapper mapper;
+
+    public HttpIngest(SeedReader reader, TelemetryRecords records, BridgeMeters meters, ObjectMapper mapper) {
+        this.reader = reader;
+        this.records = records;
+        this.meters = meters;
+        this.mapper = mapper;
+    }
+
+    /**
+     * Parses the request body as a batch of {@code signal} and makes it the list of records to send.
+     *
+     * @throws UnsupportedMediaTypeException unless the body is declared {@code application/json}
+     * @throws InvalidInputException for an empty, malformed or invalid batch (nothing is sent)
+     */
+    public void readBatch(Exchange exchange, String signal) {
+        Signal s = Signal.of(signal);
+        MediaTypes.require(exchange.getMessage().getHeader(Exchange.CONTENT_TYPE, String.class), MediaTypes.JSON);
+        byte[] body = exchange.getMessage().getBody(byte[].class);
+        if (body == null || body.length == 0) {
+            throw new InvalidInputException("", "empty request body: expected a " + batchName(s));
+        }
+        List<?> items;
+        try {
+            items = reader.readBatch(s, body);
+        } catch (InvalidInputException e) {
+            meters.rejected(s, "http", 1);
+            throw e;
+        }
+        records.toBody(exchange, s, "http", items);
+    }
+
+    /** Writes the seed's write result once Kafka acknowledged every record of the request. */
+    public void written(Exchange exchange) throws Exception {
+        int count = meters.published(exchange);
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("records_written", count);
+        result.put("records_failed", 0);
+        result.put("duration_ms", System.currentTimeMillis() - exchange.getClock().getCreated());
+        exchange.getMessage().removeHeaders("*");
+        exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, 200);
+        exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/json");
+        exchange.getMessage().setBody(mapper.writeValueAsBytes(result));
+    }
+
+    private static String batchName(Signal s) {
+        return switch (s) {
+            case METRICS -> "MetricsBatch";
+            case TRACES -> "TracesBatch";
+            case LOGS -> "LogsBatch";
+        };
+    }
+}

@@ -1,0 +1,73 @@
+package io.telemetrybridge.ingest;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectWriter;
+import io.telemetrybridge.kafka.RecordHeaders;
+import io.telemetrybridge.kafka.RecordKeys;
+import io.telemetrybridge.model.Signal;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.apache.camel.component.kafka.KafkaConstants;
+import org.apache.camel.support.DefaultMessage;
+
+/**
+ * Turns validated items into what the Kafka endpoint sends: a list of messages, one per item, each with the
+ * item's JSON (seed record shape, UTF-8) as body and its {@link RecordKeys key}. camel-kafka sends a list body
+ * as one record per element and completes the exchange only when Kafka acknowledged them all.
+ */
+public final class TelemetryRecords {
+
+    /** Exchange property: the signal of the records in the body. */
+    public static final String SIGNAL = "telemetrySignal";
+    /** Exchange property: where the records came from ({@code http}, {@code file}, {@code timer}). */
+    public static final String SOURCE = "telemetrySource";
+    /** Exchange property: how many records the body holds. */
+    public static final String COUNT = "telemetryRecordCount";
+
+    private final CamelContext context;
+    private final ObjectWriter writer;
+
+    public TelemetryRecords(CamelContext context, ObjectWriter writer) {
+        this.context = context;
+        this.writer = writer;
+    }
+
+    /**
+     * Replaces the exchange's body with one message per item and its headers with our record headers only
+     * ({@link RecordHeaders}); records signal, source and count as exchange properties.
+     */
+    public void toBody(Exchange exchange, Signal signal, String source, List<?> items) {
+        List<Message> messages = new ArrayList<>(items.size());
+        for (Object item : items) {
+            DefaultMessage message = new DefaultMessage(context);
+            message.setBody(json(item));
+            String key = RecordKeys.of(item);
+            if (key != null) {
+                message.setHeader(KafkaConstants.KEY, key);
+            }
+            messages.add(message);
+        }
+        Message out = exchange.getMessage();
+        out.removeHeaders("*");
+        out.setHeader(RecordHeaders.SIGNAL, signal.id());
+        out.setHeader(RecordHeaders.SOURCE, source);
+        out.setHeader(RecordHeaders.CONTENT_TYPE, "application/json");
+        out.setHeader(RecordHeaders.SCHEMA_VERSION, RecordHeaders.SEED_SCHEMA_VERSION);
+        out.setBody(messages);
+        exchange.setProperty(SIGNAL, signal);
+        exchange.setProperty(SOURCE, source);
+        exchange.setProperty(COUNT, messages.size());
+    }
+
+    private byte[] json(Object item) {
+        try {
+            return writer.writeValueAsBytes(item);
+        } catch (JsonProcessingException e) {
+            // Our own records always serialise; failing here is a bug, not bad input.
+            throw new IllegalStateException("could not serialise " + item.getClass().getSimpleName(), e);
+        }
+    }
+}

@@ -1,0 +1,92 @@
+package io.telemetrybridge.kafka;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
+/**
+ * {@code java -jar telemetry-bridge.jar tail TOPIC [--bootstrap-servers HOST:PORT] [--follow]}: prints every
+ * record of a topic, oldest first, one JSON object per line ({@code partition}, {@code offset},
+ * {@code timestamp} in ms, {@code key}, {@code headers}, {@code value}), then exits at the end offsets it saw
+ * when it started (or keeps waiting with {@code --follow}). Joins no consumer group and commits nothing. The
+ * default address is {@code BRIDGE_KAFKA_BOOTSTRAP_SERVERS} or the embedded broker's {@code 127.0.0.1:9092}.
+ */
+public final class RecordTail {
+
+    private RecordTail() {}
+
+    /** @return the process exit code: 0, or 2 for bad arguments */
+    public static int run(String[] args) {
+        String topic = null;
+        String bootstrap = System.getenv().getOrDefault("BRIDGE_KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9092");
+        boolean follow = false;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--bootstrap-servers" -> bootstrap = i + 1 < args.length ? args[++i] : null;
+                case "--follow" -> follow = true;
+                default -> topic = args[i].startsWith("--") ? null : args[i];
+            }
+        }
+        if (topic == null || bootstrap == null) {
+            System.err.println("usage: java -jar telemetry-bridge.jar tail TOPIC [--bootstrap-servers HOST:PORT]"
+                    + " [--follow]");
+            return 2;
+        }
+        print(topic, bootstrap, follow, System.out);
+        return 0;
+    }
+
+    static void print(String topic, String bootstrap, boolean follow, PrintStream out) {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(ConsumerConfig.CLIENT_ID_CONFIG, "telemetry-bridge-tail");
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        p.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "15000");
+        ObjectMapper mapper = new ObjectMapper();
+        try (KafkaConsumer<byte[], byte[]> consumer =
+                     new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+                    .map(info -> new TopicPartition(topic, info.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+            while (follow || partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
+                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {
+                    out.println(line(mapper, r));
+                }
+            }
+        }
+    }
+
+    private static String line(ObjectMapper mapper, ConsumerRecord<byte[], byte[]> r) {
+        ObjectNode node = mapper.createObjectNode();
+        node.put("partition", r.partition());
+        node.put("offset", r.offset());
+        node.put("timestamp", r.timestamp());
+        node.put("key", r.key() == null ? null : new String(r.key(), StandardCharsets.UTF_8));
+        ObjectNode headers = node.putObject("headers");
+        for (Header h : r.headers()) {
+            headers.put(h.key(), h.value() == null ? null : new String(h.value(), StandardCharsets.UTF_8));
+        }
+        String value = r.value() == null ? null : new String(r.value(), StandardCharsets.UTF_8);
+        try {
+            JsonNode json = mapper.readTree(value);
+            node.set("value", json);
+        } catch (Exception notJson) {
+            node.put("value", value);
+        }
+        return node.toString();
+    }
+}

@@ -1,0 +1,13 @@
+package io.telemetrybridge.model;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+
+/** Severity level of a log record. Source: SEED-MODEL.md, LogData.level. */
+public enum LogLevel {
+    @JsonProperty("Trace") TRACE,
+    @JsonProperty("Debug") DEBUG,
+    @JsonProperty("Info") INFO,
+    @JsonProperty("Warn") WARN,
+    @JsonProperty("Error") ERROR,
+    @JsonProperty("Fatal") FATAL
+}

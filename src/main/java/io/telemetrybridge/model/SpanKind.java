@@ -1,0 +1,12 @@
+package io.telemetrybridge.model;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+
+/** Role of a span in a trace. Source: SEED-MODEL.md, TraceData.kind. */
+public enum SpanKind {
+    @JsonProperty("Internal") INTERNAL,
+    @JsonProperty("Server") SERVER,
+    @JsonProperty("Client") CLIENT,
+    @JsonProperty("Producer") PRODUCER,
+    @JsonProperty("Consumer") CONSUMER
+}

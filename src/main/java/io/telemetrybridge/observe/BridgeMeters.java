@@ -1,0 +1,68 @@
+package io.telemetrybridge.observe;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.telemetrybridge.model.Signal;
+import io.telemetrybridge.ingest.TelemetryRecords;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Exchange;
+
+/**
+ * The bridge's own meters, all named {@code telemetry.bridge.*} (Prometheus: {@code telemetry_bridge_*}),
+ * registered in the registry camel-micrometer serves on {@code /observe/metrics}; listed in the README.
+ * <ul>
+ *   <li>{@code telemetry.bridge.records.accepted{signal,source}}: records Kafka acknowledged;</li>
+ *   <li>{@code telemetry.bridge.records.rejected{signal,source}}: items refused as invalid input.</li>
+ * </ul>
+ */
+public final class BridgeMeters {
+
+    public static final String ACCEPTED = "telemetry.bridge.records.accepted";
+    public static final String REJECTED = "telemetry.bridge.records.rejected";
+
+    private final CamelContext context;
+    private volatile MeterRegistry registry;
+
+    public BridgeMeters(CamelContext context) {
+        this.context = context;
+    }
+
+    /**
+     * Route step after the Kafka endpoint: counts the exchange's records (properties set by
+     * {@code TelemetryRecords}) as acknowledged.
+     *
+     * @return the number of records counted
+     */
+    public int published(Exchange exchange) {
+        int count = exchange.getProperty(TelemetryRecords.COUNT, 0, Integer.class);
+        counter(ACCEPTED, exchange.getProperty(TelemetryRecords.SIGNAL, Signal.class),
+                exchange.getProperty(TelemetryRecords.SOURCE, String.class)).increment(count);
+        return count;
+    }
+
+    /** Counts {@code n} items refused as invalid. */
+    public void rejected(Signal signal, String source, long n) {
+        counter(REJECTED, signal, source).increment(n);
+    }
+
+    /** Records of {@code signal} acknowledged by Kafka since start, over all sources. */
+    public double acceptedTotal(Signal signal) {
+        return registry().find(ACCEPTED).tag("signal", signal.id()).counters().stream()
+                .mapToDouble(Counter::count).sum();
+    }
+
+    private Counter counter(String name, Signal signal, String source) {
+        return Counter.builder(name).tag("signal", signal.id()).tag("source", source).register(registry());
+    }
+
+    private MeterRegistry registry() {
+        MeterRegistry r = registry;
+        if (r == null) {
+            // camel-micrometer binds its registry while the context starts, after our beans exist.
+            r = context.getRegistry().findSingleByType(MeterRegistry.class);
+            registry = r = r != null ? r : new SimpleMeterRegistry();
+        }
+        return r;
+    }
+}
