@@ -1,0 +1,190 @@
+package io.telemetrybridge.ingest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.telemetrybridge.support.Json;
+import io.telemetrybridge.support.KafkaBroker;
+import io.telemetrybridge.support.RunningBridge;
+import io.telemetrybridge.support.Topics;
+import io.telemetrybridge.support.Topics.Rec;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** File drops against the real routes, real files and a real broker. Each test uses its own signal folder. */
+@ExtendWith(KafkaBroker.class)
+class FileIngestTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(20);
+    private static RunningBridge bridge;
+
+    @BeforeAll
+    static void start() {
+        bridge = RunningBridge.start();
+    }
+
+    @AfterAll
+    static void stop() {
+        bridge.close();
+    }
+
+    @Test
+    void jsonBatchIsPublishedThenMovedToDone() throws IOException {
+        drop("traces", "batch.json", Json.resource("golden/seed/traces-batch.json"));
+
+        List<Rec> records = Topics.awaitRecords(bridge.topic("traces"), 3, WAIT);
+        assertThat(records).hasSize(3);
+        assertThat(records).allSatisfy(r -> assertThat(r.headers()).containsEntry("telemetry.source", "file")
+                .containsEntry("telemetry.signal", "traces"));
+        awaitTrue(() -> filesIn(bridge.inbox().resolve(".done/traces")).size() == 1);
+        assertThat(filesIn(bridge.inbox().resolve(".done/traces")).get(0).getFileName().toString())
+                .matches("batch\\.\\d{8}T\\d{6}\\.\\d{3}Z\\.json");
+        assertThat(filesIn(bridge.inbox().resolve("traces"))).isEmpty();
+    }
+
+    @Test
+    void jsonlWithBomCrlfBlankLinesAndNoFinalNewlineGivesExactlyItsRecords() throws IOException {
+        String one = "{\"timestamp\":\"2025-01-01T00:00:01Z\",\"level\":\"Info\",\"message\":\"one\"}";
+        String two = "{\"timestamp\":\"2025-01-01T00:00:02Z\",\"level\":\"Warn\",\"message\":\"two\"}";
+        String three = "{\"timestamp\":\"2025-01-01T00:00:03Z\",\"level\":\"Error\",\"message\":\"three\"}";
+        String text = "\uFEFF" + one + "\r\n\r\n   \r\n" + two + "\n\n" + three;
+        drop("logs", "app.jsonl", text.getBytes(StandardCharsets.UTF_8));
+
+        awaitTrue(() -> filesIn(bridge.inbox().resolve(".done/logs")).stream()
+                .anyMatch(p -> p.getFileName().toString().startsWith("app.")));
+        // Other tests share the logs topic; these three messages are this file's.
+        assertThat(Topics.readAll(bridge.topic("logs"))).extracting(r -> Json.tree(r.value()).get("message").textValue())
+                .filteredOn(m -> List.of("one", "two", "three").contains(m))
+                .containsExactlyInAnyOrder("one", "two", "three");
+    }
+
+    @Test
+    void badLinesAreSkippedAndCountedWhileGoodLinesArePublished() throws IOException {
+        String good = "{\"name\":\"ok%d\",\"metric_type\":\"Gauge\",\"value\":{\"Gauge\":%d},"
+                + "\"timestamp\":\"2025-01-01T00:00:00Z\"}";
+        String text = String.format(good, 1, 1) + "\n"
+                + "{\"name\":\"bad\",\"metric_type\":\"Gauge\",\"value\":{\"Gauge\":\"x\"},\"timestamp\":\"2025-01-01T00:00:00Z\"}\n"
+                + "not json at all\n"
+                + String.format(good, 2, 2) + "\n";
+        drop("metrics", "mixed.jsonl", text.getBytes(StandardCharsets.UTF_8));
+
+        awaitTrue(() -> filesIn(bridge.inbox().resolve(".done/metrics")).size() == 1);
+        List<Rec> records = Topics.readAll(bridge.topic("metrics"));
+        assertThat(records).extracting(r -> Json.tree(r.value()).get("name").textValue())
+                .containsExactlyInAnyOrder("ok1", "ok2");
+        String metrics = bridge.send(java.net.http.HttpRequest.newBuilder(bridge.managementUri("/observe/metrics"))
+                .build()).body();
+        assertThat(metrics).contains("telemetry_bridge_records_rejected_total{signal=\"metrics\",source=\"file\"} 2.0");
+    }
+
+    @Test
+    void invalidJsonBatchPublishesNothingAndMovesToErrorWithItsReason() throws IOException {
+        long before = Topics.endOffsetSum(bridge.topic("metrics"));
+        String batch = "{\"id\":\"0b4f5a3e-6f0c-4d5e-8f7a-1b2c3d4e5f60\",\"timestamp\":\"2025-01-01T00:00:00Z\","
+                + "\"metrics\":[{\"name\":\"a\",\"metric_type\":\"Gauge\",\"value\":{\"Gauge\":1},"
+                + "\"timestamp\":\"2025-01-01T00:00:00Z\"},{\"name\":\"b\",\"metric_type\":\"Summary\","
+                + "\"value\":{\"Counter\":1},\"timestamp\":\"2025-01-01T00:00:00Z\"}]}";
+        drop("metrics", "broken.json", batch.getBytes(StandardCharsets.UTF_8));
+
+        Path errors = bridge.inbox().resolve(".error/metrics");
+        awaitTrue(() -> filesIn(errors).size() == 2);
+        Path reason = filesIn(errors).stream().filter(p -> p.toString().endsWith(".reason.txt")).findFirst()
+                .orElseThrow();
+        assertThat(Files.readString(reason)).contains("metrics[1].value: a Counter value does not match metric_type Summary");
+        assertThat(filesIn(errors)).anySatisfy(p -> assertThat(p.getFileName().toString()).startsWith("broken.")
+                .endsWith(".json"));
+        assertThat(Topics.endOffsetSum(bridge.topic("metrics"))).isEqualTo(before);
+    }
+
+    @Test
+    void fileStillBeingWrittenIsNotReadBeforeItIsComplete() throws Exception {
+        Path file = bridge.inbox().resolve("logs/slow.jsonl");
+        Files.createDirectories(file.getParent());
+        FileTime past = FileTime.from(Instant.parse("2020-01-01T00:00:00Z"));
+        int lines = 25;
+        try (OutputStream out = Files.newOutputStream(file)) {
+            for (int i = 0; i < lines; i++) {
+                out.write(("{\"timestamp\":\"2025-01-01T00:00:00Z\",\"level\":\"Info\",\"message\":\"slow-" + i
+                        + "\"}\n").getBytes(StandardCharsets.UTF_8));
+                out.flush();
+                // A copy tool keeps the source's old modification time: only the size tells it is growing.
+                Files.setLastModifiedTime(file, past);
+                Thread.sleep(100);
+            }
+        }
+        Files.setLastModifiedTime(file, past);
+
+        awaitTrue(() -> Topics.readAll(bridge.topic("logs")).stream()
+                .filter(r -> r.value().contains("slow-")).count() >= lines);
+        Topics.sleep(500);
+        List<Rec> slow = Topics.readAll(bridge.topic("logs")).stream().filter(r -> r.value().contains("slow-"))
+                .toList();
+        assertThat(slow).hasSize(lines);
+        awaitTrue(() -> filesIn(bridge.inbox().resolve(".done/logs")).stream()
+                .anyMatch(p -> p.getFileName().toString().startsWith("slow.")));
+    }
+
+    @Test
+    void hiddenAndTemporaryFilesAreNeverRead() throws Exception {
+        Path dir = bridge.inbox().resolve("traces");
+        Files.createDirectories(dir);
+        byte[] batch = Json.resource("golden/seed/traces-batch.json");
+        for (String name : List.of(".hidden.json", "upload.json.part", "upload.json.tmp", "notes.txt")) {
+            Files.write(dir.resolve(name), batch);
+        }
+        long before = Topics.endOffsetSum(bridge.topic("traces"));
+
+        // Several poll and quiet-period cycles (200 ms and 300 ms in this bridge).
+        Topics.sleep(2500);
+
+        assertThat(Topics.endOffsetSum(bridge.topic("traces"))).isEqualTo(before);
+        assertThat(Files.exists(dir.resolve(".hidden.json"))).isTrue();
+        assertThat(Files.exists(dir.resolve("upload.json.part"))).isTrue();
+        assertThat(Files.exists(dir.resolve("upload.json.tmp"))).isTrue();
+        assertThat(Files.exists(dir.resolve("notes.txt"))).isTrue();
+    }
+
+    /** Writes under a temporary name, then renames: how a well-behaved producer drops a file. */
+    private static void drop(String signal, String name, byte[] content) throws IOException {
+        Path dir = bridge.inbox().resolve(signal);
+        Files.createDirectories(dir);
+        Path part = dir.resolve(name + ".part");
+        Files.write(part, content);
+        Files.move(part, dir.resolve(name), StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    private static List<Path> filesIn(Path dir) {
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.filter(Files::isRegularFile).toList();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static void awaitTrue(BooleanSupplier condition) {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("condition not met within " + WAIT);
+            }
+            Topics.sleep(100);
+        }
+    }
+}
