@@ -9,6 +9,7 @@ import io.telemetrybridge.ingest.Heartbeat;
 import io.telemetrybridge.ingest.HttpIngest;
 import io.telemetrybridge.ingest.TelemetryRecords;
 import io.telemetrybridge.kafka.EmbeddedKafkaBroker;
+import io.telemetrybridge.kafka.SharedProducers;
 import io.telemetrybridge.kafka.TopicInitializer;
 import io.telemetrybridge.observe.BridgeMeters;
 import java.util.Map;
@@ -52,7 +53,12 @@ public final class BridgeConfiguration implements CamelConfiguration, AutoClosea
         } else {
             LOG.info("Using the Kafka cluster at {}", bootstrap);
         }
-        context.getComponent("kafka", KafkaComponent.class).getConfiguration().setBrokers(bootstrap);
+        KafkaComponent kafka = context.getComponent("kafka", KafkaComponent.class);
+        kafka.getConfiguration().setBrokers(bootstrap);
+        SharedProducers producers = new SharedProducers();
+        kafka.setKafkaClientFactory(producers.factory());
+        // Added after the broker, so stopped before it: pending records are flushed while it still runs.
+        context.addService(producers, true, false);
         createTopics(context, settings, bootstrap);
         bindBeans(context, settings);
     }

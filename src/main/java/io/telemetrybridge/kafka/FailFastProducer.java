@@ -1,0 +1,140 @@
+package io.telemetrybridge.kafka;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Future;
+import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.Callback;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.Metric;
+import org.apache.kafka.common.MetricName;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.errors.TimeoutException;
+
+/**
+ * A shared Kafka producer that keeps a request's wait bounded while the cluster is unreachable. Kafka's
+ * {@code send} blocks up to {@code max.block.ms} for a topic's metadata, and it does so again for every record:
+ * a batch of 100 items would wait 100 times. Here, once the metadata wait for a topic timed out, further sends
+ * to that topic fail at once, through the callback as Kafka itself reports the timeout, for
+ * {@link #FAIL_FAST_WINDOW}; the next send after it probes the cluster again. With metadata known, sends never
+ * block here and a broker that went away surfaces after {@code delivery.timeout.ms}. Closing is a no-op: the
+ * producer belongs to {@link SharedProducers}.
+ */
+final class FailFastProducer implements Producer<Object, Object> {
+
+    /** How long a failed metadata wait answers for its topic. */
+    static final Duration FAIL_FAST_WINDOW = Duration.ofSeconds(1);
+
+    private final Producer<Object, Object> delegate;
+    private final Map<String, Failure> unavailable = new ConcurrentHashMap<>();
+
+    FailFastProducer(Producer<Object, Object> delegate) {
+        this.delegate = delegate;
+    }
+
+    Producer<Object, Object> delegate() {
+        return delegate;
+    }
+
+    @Override
+    public Future<RecordMetadata> send(ProducerRecord<Object, Object> record, Callback callback) {
+        Failure failure = unavailable.get(record.topic());
+        if (failure != null && System.nanoTime() < failure.until) {
+            return failed(failure.cause, callback);
+        }
+        try {
+            // Returns at once when the metadata is known; otherwise waits up to max.block.ms, once.
+            delegate.partitionsFor(record.topic());
+            unavailable.remove(record.topic());
+        } catch (TimeoutException e) {
+            unavailable.put(record.topic(), new Failure(e, System.nanoTime() + FAIL_FAST_WINDOW.toNanos()));
+            return failed(e, callback);
+        }
+        return delegate.send(record, callback);
+    }
+
+    @Override
+    public Future<RecordMetadata> send(ProducerRecord<Object, Object> record) {
+        return send(record, null);
+    }
+
+    private static Future<RecordMetadata> failed(TimeoutException cause, Callback callback) {
+        TimeoutException e = new TimeoutException(cause.getMessage());
+        if (callback != null) {
+            callback.onCompletion(null, e);
+        }
+        return CompletableFuture.failedFuture(e);
+    }
+
+    private record Failure(TimeoutException cause, long until) {}
+
+    @Override
+    public void flush() {
+        delegate.flush();
+    }
+
+    @Override
+    public List<PartitionInfo> partitionsFor(String topic) {
+        return delegate.partitionsFor(topic);
+    }
+
+    @Override
+    public Map<MetricName, ? extends Metric> metrics() {
+        return delegate.metrics();
+    }
+
+    @Override
+    public Uuid clientInstanceId(Duration timeout) {
+        return delegate.clientInstanceId(timeout);
+    }
+
+    @Override
+    public void initTransactions() {
+        delegate.initTransactions();
+    }
+
+    @Override
+    public void beginTransaction() {
+        delegate.beginTransaction();
+    }
+
+    @Override
+    @Deprecated
+    public void sendOffsetsToTransaction(Map<TopicPartition, OffsetAndMetadata> offsets, String consumerGroupId) {
+        delegate.sendOffsetsToTransaction(offsets, new ConsumerGroupMetadata(consumerGroupId));
+    }
+
+    @Override
+    public void sendOffsetsToTransaction(Map<TopicPartition, OffsetAndMetadata> offsets,
+            ConsumerGroupMetadata groupMetadata) {
+        delegate.sendOffsetsToTransaction(offsets, groupMetadata);
+    }
+
+    @Override
+    public void commitTransaction() {
+        delegate.commitTransaction();
+    }
+
+    @Override
+    public void abortTransaction() {
+        delegate.abortTransaction();
+    }
+
+    @Override
+    public void close() {
+        // Shared: closed by SharedProducers when the context stops.
+    }
+
+    @Override
+    public void close(Duration timeout) {
+        // Shared: closed by SharedProducers when the context stops.
+    }
+}

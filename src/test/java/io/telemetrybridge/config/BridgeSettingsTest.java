@@ -1,0 +1,61 @@
+package io.telemetrybridge.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.telemetrybridge.model.Signal;
+import java.util.Properties;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.junit.jupiter.api.Test;
+
+class BridgeSettingsTest {
+
+    private static BridgeSettings read(String... keyValues) throws java.io.IOException {
+        Properties p = new Properties();
+        for (int i = 0; i < keyValues.length; i += 2) {
+            p.setProperty(keyValues[i], keyValues[i + 1]);
+        }
+        try (DefaultCamelContext context = new DefaultCamelContext()) {
+            context.getPropertiesComponent().setInitialProperties(p);
+            return BridgeSettings.from(context.getPropertiesComponent());
+        }
+    }
+
+    @Test
+    void defaultsStartTheEmbeddedBrokerWithTheDocumentedTopics() throws Exception {
+        BridgeSettings s = read();
+        assertThat(s.embedded()).isTrue();
+        assertThat(s.embeddedPort()).isEqualTo(9092);
+        assertThat(s.topics()).containsEntry(Signal.METRICS, "telemetry.metrics")
+                .containsEntry(Signal.TRACES, "telemetry.traces").containsEntry(Signal.LOGS, "telemetry.logs");
+        assertThat(s.dlqTopic()).isEqualTo("telemetry.dlq");
+        assertThat(s.partitions()).isEqualTo(3);
+        assertThat(s.replicationFactor()).isEqualTo((short) 1);
+    }
+
+    @Test
+    void bootstrapServersTurnTheEmbeddedBrokerOff() throws Exception {
+        assertThat(read("bridge.kafka.bootstrap-servers", "kafka-1:9092").embedded()).isFalse();
+        assertThat(read("camel.component.kafka.brokers", "kafka-1:9092").bootstrapServers()).isEqualTo("kafka-1:9092");
+    }
+
+    @Test
+    void everyBadValueIsReportedWithItsKey() throws Exception {
+        assertThatThrownBy(() -> read(
+                "bridge.topics.partitions", "three",
+                "bridge.kafka.embedded.port", "70000",
+                "bridge.topics.logs", "bad topic!",
+                "bridge.heartbeat.enabled", "yes"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("bridge.topics.partitions: expected a positive integer, got 'three'")
+                .hasMessageContaining("bridge.kafka.embedded.port: expected a port from 1 to 65535, got 70000")
+                .hasMessageContaining("bridge.topics.logs: not a valid Kafka topic name: 'bad topic!'")
+                .hasMessageContaining("bridge.heartbeat.enabled: expected true or false, got 'yes'");
+    }
+
+    @Test
+    void signalsNeedDistinctTopics() throws Exception {
+        assertThatThrownBy(() -> read("bridge.topics.logs", "telemetry.metrics"))
+                .hasMessageContaining("each signal and the dead-letter queue need their own topic");
+    }
+}

@@ -1,0 +1,73 @@
+package io.telemetrybridge.ingest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.telemetrybridge.support.Json;
+import io.telemetrybridge.support.KafkaBroker;
+import io.telemetrybridge.support.RunningBridge;
+import io.telemetrybridge.support.Topics;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** A bridge whose Kafka cluster does not answer: it still starts, and tells clients to come back later. */
+class KafkaUnavailableTest {
+
+    private static RunningBridge bridge;
+
+    @BeforeAll
+    static void start() {
+        // Nothing listens on this port.
+        bridge = RunningBridge.start(Map.of(
+                "bridge.kafka.bootstrap-servers", "127.0.0.1:" + KafkaBroker.freePort(),
+                "bridge.kafka.admin-timeout-ms", "1000"));
+    }
+
+    @AfterAll
+    static void stop() {
+        bridge.close();
+    }
+
+    @Test
+    void postIsAnswered503WithRetryAfterWithinTenSeconds() {
+        long start = System.nanoTime();
+        HttpResponse<String> response = bridge.post("/api/v1/metrics", "application/json",
+                Json.resource("golden/seed/metrics-batch.json"));
+        Duration took = Duration.ofNanos(System.nanoTime() - start);
+
+        assertThat(response.statusCode()).isEqualTo(503);
+        assertThat(took).isLessThan(Duration.ofSeconds(10));
+        assertThat(response.headers().firstValue("Retry-After")).hasValue("5");
+        assertThat(Json.tree(response.body()).get("message").textValue()).contains("retry");
+        assertThat(response.body()).doesNotContain("\tat ");
+    }
+
+    @Test
+    void healthEndpointStillAnswersQuicklyWhileKafkaIsDown() {
+        long start = System.nanoTime();
+        HttpResponse<String> response = bridge.send(HttpRequest.newBuilder(bridge.managementUri("/observe/health"))
+                .timeout(Duration.ofSeconds(5)).build());
+        assertThat(response.statusCode()).isBetween(200, 503);
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(1));
+    }
+
+    @Test
+    void droppedFileStaysInTheInboxUntilKafkaTakesIt() throws Exception {
+        Path dir = bridge.inbox().resolve("logs");
+        Files.createDirectories(dir);
+        Files.write(dir.resolve("waiting.json"), Json.resource("golden/seed/logs-batch.json"));
+
+        // Long enough for the file to be picked up and one publish attempt to time out (max-block-ms 5 s).
+        Topics.sleep(8000);
+
+        assertThat(Files.exists(dir.resolve("waiting.json"))).isTrue();
+        assertThat(bridge.inbox().resolve(".done/logs")).doesNotExist();
+        assertThat(bridge.inbox().resolve(".error/logs")).doesNotExist();
+    }
+}
