@@ -75,7 +75,7 @@ public final class TopicInitializer {
                     + " did not answer within " + timeoutMs + " ms", e);
         } catch (ExecutionException e) {
             throw new KafkaSetupException("Kafka at " + adminConfig.get(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG)
-                    + " refused to list topics: " + e.getCause().getMessage(), e.getCause());
+                    + " could not list topics: " + e.getCause().getMessage(), e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new KafkaSetupException("interrupted while creating topics", e);

@@ -1,0 +1,106 @@
+package io.telemetrybridge.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.telemetrybridge.support.KafkaBroker;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The packaged jar, started as a user starts it ({@code java -jar}, in a folder holding only {@code routes/}),
+ * on its own embedded broker: it accepts the README's example, the jar's {@code tail} command shows the
+ * records, and it stops cleanly on SIGTERM. Catches what unit tests cannot: a dependency missing from the jar.
+ */
+class PackagedJarIT {
+
+    private static final Path JAR = Path.of(System.getProperty("bridge.jar", "target/telemetry-bridge.jar"))
+            .toAbsolutePath();
+    private static final Path PROJECT = Path.of("").toAbsolutePath();
+
+    @Test
+    void jarRunsOnItsEmbeddedBrokerAcceptsTheReadmeExampleAndTailShowsTheRecords() throws Exception {
+        Path workDir = Files.createTempDirectory("jar-run-");
+        copyTree(PROJECT.resolve("routes"), workDir.resolve("routes"));
+        int kafkaPort = KafkaBroker.freePort();
+        int httpPort = KafkaBroker.freePort();
+        Path log = workDir.resolve("bridge.log");
+        Process bridge = new ProcessBuilder(java(), "-Dbridge.kafka.embedded.port=" + kafkaPort,
+                "-Dbridge.heartbeat.enabled=false",
+                "-Dbridge.kafka.embedded.controller-port=" + KafkaBroker.freePort(),
+                "-Dcamel.server.port=" + httpPort, "-Dcamel.management.port=" + KafkaBroker.freePort(),
+                "-jar", JAR.toString())
+                .directory(workDir.toFile()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        try {
+            HttpResponse<String> response = postWhenUp(httpPort,
+                    Files.readAllBytes(PROJECT.resolve("examples/metrics-batch.json")));
+            assertThat(response.statusCode()).as(Files.readString(log)).isEqualTo(200);
+            assertThat(response.body()).contains("\"records_written\":2");
+            assertThat(Files.readString(log)).contains("started the embedded Kafka broker on 127.0.0.1:" + kafkaPort);
+            assertThat(workDir.resolve("data/kafka/meta.properties")).exists();
+
+            Process tail = new ProcessBuilder(java(), "-jar", JAR.toString(), "tail", "telemetry.metrics",
+                    "--bootstrap-servers", "127.0.0.1:" + kafkaPort).redirectErrorStream(false).start();
+            String out = new String(tail.getInputStream().readAllBytes());
+            assertThat(tail.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(tail.exitValue()).isZero();
+            List<String> lines = out.lines().filter(l -> l.startsWith("{")).toList();
+            assertThat(lines).hasSize(2);
+            assertThat(lines).anySatisfy(l -> assertThat(l)
+                    .contains("\"key\":\"cpu_usage{host=web-1,region=eu-west-1}\"")
+                    .contains("\"telemetry.signal\":\"metrics\"")
+                    .contains("\"value\":{\"Gauge\":75.5}"));
+        } finally {
+            bridge.destroy();
+        }
+        assertThat(bridge.waitFor(30, TimeUnit.SECONDS)).as("bridge stops within 30 s of SIGTERM").isTrue();
+        assertThat(Files.readString(log)).contains("Embedded Kafka broker on 127.0.0.1:" + kafkaPort + " stopped");
+    }
+
+    private static HttpResponse<String> postWhenUp(int port, byte[] body) throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v1/metrics"))
+                .header("Content-Type", "application/json").timeout(Duration.ofSeconds(30))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
+        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        while (true) {
+            try {
+                return http.send(request, HttpResponse.BodyHandlers.ofString());
+            } catch (IOException notYetListening) {
+                if (System.nanoTime() > deadline) {
+                    throw notYetListening;
+                }
+                Thread.sleep(250);
+            }
+        }
+    }
+
+    private static String java() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    private static void copyTree(Path from, Path to) throws IOException {
+        List<Path> paths = new ArrayList<>();
+        try (Stream<Path> walk = Files.walk(from)) {
+            walk.forEach(paths::add);
+        }
+        for (Path p : paths) {
+            Path target = to.resolve(from.relativize(p).toString());
+            if (Files.isDirectory(p)) {
+                Files.createDirectories(target);
+            } else {
+                Files.copy(p, target);
+            }
+        }
+    }
+}
