@@ -3,6 +3,7 @@ package io.telemetrybridge;
 import io.telemetrybridge.kafka.RecordTail;
 import java.util.Arrays;
 import java.util.Map;
+import org.slf4j.LoggerFactory;
 
 /**
  * Entry point of {@code telemetry-bridge.jar}. Without arguments it runs the bridge; {@code tail TOPIC ...}
@@ -12,11 +13,26 @@ public final class TelemetryBridge {
 
     private TelemetryBridge() {}
 
+    private static String rootMessage(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root == e ? String.valueOf(e.getMessage()) : e.getMessage() + " (cause: " + root.getMessage() + ")";
+    }
+
     public static void main(String[] args) throws Exception {
         if (args.length > 0 && args[0].equals("tail")) {
             System.exit(RecordTail.run(Arrays.copyOfRange(args, 1, args.length)));
         }
-        int exit = new BridgeApplication(Map.of()).run();
+        int exit;
+        try {
+            exit = new BridgeApplication(Map.of()).run();
+        } catch (Exception e) {
+            LoggerFactory.getLogger(TelemetryBridge.class).error("Telemetry Bridge could not start: {}",
+                    rootMessage(e));
+            exit = 1;
+        }
         // Kafka client and broker threads are not daemons: leave no half-stopped JVM behind.
         System.exit(exit);
     }

@@ -67,6 +67,40 @@ class PackagedJarIT {
         assertThat(Files.readString(log)).contains("Embedded Kafka broker on 127.0.0.1:" + kafkaPort + " stopped");
     }
 
+    @Test
+    void invalidSettingStopsTheStartWithTheKeyNamedAndTheJvmExits() throws Exception {
+        Path workDir = Files.createTempDirectory("jar-bad-config-");
+        copyTree(PROJECT.resolve("routes"), workDir.resolve("routes"));
+        Path log = workDir.resolve("bridge.log");
+        Process bridge = new ProcessBuilder(java(), "-Dbridge.topics.partitions=zero", "-jar", JAR.toString())
+                .directory(workDir.toFile()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+
+        assertThat(bridge.waitFor(60, TimeUnit.SECONDS)).as("JVM exits after a failed start").isTrue();
+        assertThat(bridge.exitValue()).isNotZero();
+        assertThat(Files.readString(log)).contains("bridge.topics.partitions: expected a positive integer, got 'zero'");
+    }
+
+    @Test
+    void brokenRouteFileAfterTheBrokerStartedStillLetsTheJvmExit() throws Exception {
+        Path workDir = Files.createTempDirectory("jar-bad-route-");
+        copyTree(PROJECT.resolve("routes"), workDir.resolve("routes"));
+        Files.writeString(workDir.resolve("routes/broken.camel.yaml"),
+                "- route:\n    id: broken\n    from:\n      uri: \"nosuchcomponent:x\"\n      steps: []\n");
+        int kafkaPort = KafkaBroker.freePort();
+        Path log = workDir.resolve("bridge.log");
+        Process bridge = new ProcessBuilder(java(), "-Dbridge.kafka.embedded.port=" + kafkaPort,
+                "-Dbridge.kafka.embedded.controller-port=" + KafkaBroker.freePort(),
+                "-Dcamel.server.port=" + KafkaBroker.freePort(), "-Dcamel.management.port=" + KafkaBroker.freePort(),
+                "-jar", JAR.toString())
+                .directory(workDir.toFile()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+
+        assertThat(bridge.waitFor(90, TimeUnit.SECONDS)).as("JVM exits after a failed start").isTrue();
+        assertThat(bridge.exitValue()).isNotZero();
+        String output = Files.readString(log);
+        assertThat(output).contains("started the embedded Kafka broker").contains("nosuchcomponent")
+                .contains("Embedded Kafka broker on 127.0.0.1:" + kafkaPort + " stopped");
+    }
+
     private static HttpResponse<String> postWhenUp(int port, byte[] body) throws Exception {
         HttpClient http = HttpClient.newHttpClient();
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v1/metrics"))
