@@ -18,7 +18,9 @@ public final class TelemetryBridge {
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();
         }
-        return root == e ? String.valueOf(e.getMessage()) : e.getMessage() + " (cause: " + root.getMessage() + ")";
+        String message = String.valueOf(e.getMessage());
+        return root == e || message.contains(String.valueOf(root.getMessage())) ? message
+                : message + " (cause: " + root.getMessage() + ")";
     }
 
     public static void main(String[] args) throws Exception {
