@@ -2,6 +2,7 @@ package io.telemetrybridge.ingest;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectWriter;
+import io.telemetrybridge.kafka.KeyedRecord;
 import io.telemetrybridge.kafka.RecordHeaders;
 import io.telemetrybridge.kafka.RecordKeys;
 import io.telemetrybridge.model.Signal;
@@ -36,17 +37,32 @@ public final class TelemetryRecords {
     }
 
     /**
-     * Replaces the exchange's body with one message per item and its headers with our record headers only
-     * ({@link RecordHeaders}); records signal, source and count as exchange properties.
+     * Replaces the exchange's body with one message per seed item (its JSON, keyed by {@link RecordKeys}) and
+     * its headers with our record headers only ({@link RecordHeaders}); records signal, source and count as
+     * exchange properties.
      */
     public void toBody(Exchange exchange, Signal signal, String source, List<?> items) {
-        List<Message> messages = new ArrayList<>(items.size());
+        List<KeyedRecord> records = new ArrayList<>(items.size());
         for (Object item : items) {
+            records.add(new KeyedRecord(RecordKeys.of(item), json(item)));
+        }
+        toBody(exchange, signal, source, "application/json", RecordHeaders.SEED_SCHEMA_VERSION, records);
+    }
+
+    /**
+     * Replaces the exchange's body with one message per record and its headers with our record headers only.
+     *
+     * @param contentType   media type of the values ({@code application/json}, {@code application/x-protobuf})
+     * @param schemaVersion shape of the values (see {@link RecordHeaders#SCHEMA_VERSION})
+     */
+    public void toBody(Exchange exchange, Signal signal, String source, String contentType, String schemaVersion,
+            List<KeyedRecord> records) {
+        List<Message> messages = new ArrayList<>(records.size());
+        for (KeyedRecord record : records) {
             DefaultMessage message = new DefaultMessage(context);
-            message.setBody(json(item));
-            String key = RecordKeys.of(item);
-            if (key != null) {
-                message.setHeader(KafkaConstants.KEY, key);
+            message.setBody(record.value());
+            if (record.key() != null) {
+                message.setHeader(KafkaConstants.KEY, record.key());
             }
             messages.add(message);
         }
@@ -54,8 +70,8 @@ public final class TelemetryRecords {
         out.removeHeaders("*");
         out.setHeader(RecordHeaders.SIGNAL, signal.id());
         out.setHeader(RecordHeaders.SOURCE, source);
-        out.setHeader(RecordHeaders.CONTENT_TYPE, "application/json");
-        out.setHeader(RecordHeaders.SCHEMA_VERSION, RecordHeaders.SEED_SCHEMA_VERSION);
+        out.setHeader(RecordHeaders.CONTENT_TYPE, contentType);
+        out.setHeader(RecordHeaders.SCHEMA_VERSION, schemaVersion);
         out.setBody(messages);
         exchange.setProperty(SIGNAL, signal);
         exchange.setProperty(SOURCE, source);

@@ -1,0 +1,228 @@
+package io.telemetrybridge.otlp;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.google.protobuf.ByteString;
+import io.opentelemetry.proto.common.v1.AnyValue;
+import io.opentelemetry.proto.common.v1.InstrumentationScope;
+import io.opentelemetry.proto.common.v1.KeyValue;
+import io.opentelemetry.proto.resource.v1.Resource;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.math.BigInteger;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+
+/**
+ * Writes one JSON record value with Jackson's streaming generator, with the OTLP-specific conversions shared by
+ * spans, metric data points and log records: timestamps, hex ids, attributes, resource and scope.
+ * <ul>
+ *   <li>Timestamps: {@code *_unix_nano} (nanoseconds since the Unix epoch, UTC) become RFC 3339 strings with
+ *       nine fraction digits ({@code 2018-12-13T14:51:00.000000000Z}); 0 (unset) becomes {@code null}.</li>
+ *   <li>Ids: lower-case hex; empty ids become {@code null}.</li>
+ *   <li>Attributes: a {@code {key: string}} map as the seed's records have: strings as they are, booleans and
+ *       numbers in their JSON text ({@code "true"}, {@code "42"}, {@code "1.5"}), arrays and key-value lists as
+ *       compact JSON text, bytes as base64. Nothing is dropped.</li>
+ * </ul>
+ * Not thread-safe; one instance per record.
+ */
+final class JsonOut {
+
+    static final JsonFactory FACTORY = new JsonFactory();
+    private static final DateTimeFormatter RFC3339_NANOS =
+            DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSSSSS'Z'").withZone(ZoneOffset.UTC);
+    private static final HexFormat HEX = HexFormat.of();
+
+    private final ByteArrayOutputStream bytes = new ByteArrayOutputStream(512);
+    final JsonGenerator g;
+
+    JsonOut() {
+        try {
+            g = FACTORY.createGenerator(bytes);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    byte[] finish() throws IOException {
+        g.close();
+        return bytes.toByteArray();
+    }
+
+    static String rfc3339(long unixNano) {
+        if (unixNano == 0) {
+            return null;
+        }
+        return RFC3339_NANOS.format(Instant.ofEpochSecond(Math.floorDiv(unixNano, 1_000_000_000L),
+                Math.floorMod(unixNano, 1_000_000_000L)));
+    }
+
+    static String hex(ByteString id) {
+        return id.isEmpty() ? null : HEX.formatHex(id.toByteArray());
+    }
+
+    void time(String field, long unixNano) throws IOException {
+        g.writeStringField(field, rfc3339(unixNano));
+    }
+
+    void text(String field, String value) throws IOException {
+        g.writeStringField(field, value == null || value.isEmpty() ? null : value);
+    }
+
+    /** A fixed64 / uint64 value, which Java holds as a signed long. */
+    void unsigned(String field, long value) throws IOException {
+        g.writeFieldName(field);
+        unsigned(value);
+    }
+
+    void unsigned(long value) throws IOException {
+        if (value >= 0) {
+            g.writeNumber(value);
+        } else {
+            g.writeNumber(new BigInteger(Long.toUnsignedString(value)));
+        }
+    }
+
+    void attributes(String field, List<KeyValue> attributes) throws IOException {
+        g.writeObjectFieldStart(field);
+        for (KeyValue kv : attributes) {
+            g.writeStringField(kv.getKey(), attributeText(kv.getValue()));
+        }
+        g.writeEndObject();
+    }
+
+    void resource(Resource resource, String schemaUrl) throws IOException {
+        g.writeObjectFieldStart("resource");
+        attributes("attributes", resource.getAttributesList());
+        g.writeNumberField("dropped_attributes_count", resource.getDroppedAttributesCount());
+        text("schema_url", schemaUrl);
+        g.writeEndObject();
+    }
+
+    void scope(InstrumentationScope scope, String schemaUrl) throws IOException {
+        g.writeObjectFieldStart("scope");
+        text("name", scope.getName());
+        text("version", scope.getVersion());
+        attributes("attributes", scope.getAttributesList());
+        g.writeNumberField("dropped_attributes_count", scope.getDroppedAttributesCount());
+        text("schema_url", schemaUrl);
+        g.writeEndObject();
+    }
+
+    /** An AnyValue as the seed's attribute string. */
+    static String attributeText(AnyValue v) throws IOException {
+        return switch (v.getValueCase()) {
+            case STRING_VALUE -> v.getStringValue();
+            case BOOL_VALUE -> String.valueOf(v.getBoolValue());
+            case INT_VALUE -> String.valueOf(v.getIntValue());
+            case DOUBLE_VALUE -> doubleText(v.getDoubleValue());
+            case BYTES_VALUE -> Base64.getEncoder().encodeToString(v.getBytesValue().toByteArray());
+            case ARRAY_VALUE, KVLIST_VALUE -> naturalJson(v);
+            // A profiles-only dictionary reference; kept as its index.
+            case STRING_VALUE_STRINDEX -> String.valueOf(v.getStringValueStrindex());
+            case VALUE_NOT_SET -> "";
+        };
+    }
+
+    /** An AnyValue as plain JSON: arrays as arrays, key-value lists as objects, bytes as base64. */
+    static String naturalJson(AnyValue v) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (JsonGenerator gen = FACTORY.createGenerator(out)) {
+            writeNatural(gen, v);
+        }
+        return out.toString(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    void natural(String field, AnyValue v) throws IOException {
+        g.writeFieldName(field);
+        writeNatural(g, v);
+    }
+
+    private static void writeNatural(JsonGenerator gen, AnyValue v) throws IOException {
+        switch (v.getValueCase()) {
+            case STRING_VALUE -> gen.writeString(v.getStringValue());
+            case BOOL_VALUE -> gen.writeBoolean(v.getBoolValue());
+            case INT_VALUE -> gen.writeNumber(v.getIntValue());
+            case DOUBLE_VALUE -> {
+                double d = v.getDoubleValue();
+                if (Double.isFinite(d)) {
+                    gen.writeNumber(d);
+                } else {
+                    gen.writeString(doubleText(d));
+                }
+            }
+            case BYTES_VALUE -> gen.writeString(Base64.getEncoder().encodeToString(v.getBytesValue().toByteArray()));
+            case ARRAY_VALUE -> {
+                gen.writeStartArray();
+                for (AnyValue item : v.getArrayValue().getValuesList()) {
+                    writeNatural(gen, item);
+                }
+                gen.writeEndArray();
+            }
+            case KVLIST_VALUE -> {
+                gen.writeStartObject();
+                for (KeyValue kv : v.getKvlistValue().getValuesList()) {
+                    gen.writeFieldName(kv.getKey());
+                    writeNatural(gen, kv.getValue());
+                }
+                gen.writeEndObject();
+            }
+            case STRING_VALUE_STRINDEX -> gen.writeNumber(v.getStringValueStrindex());
+            case VALUE_NOT_SET -> gen.writeNull();
+        }
+    }
+
+    /** A double as JSON would write it; NaN and infinities by their proto3 JSON names. */
+    static String doubleText(double d) {
+        if (Double.isNaN(d)) {
+            return "NaN";
+        }
+        if (Double.isInfinite(d)) {
+            return d > 0 ? "Infinity" : "-Infinity";
+        }
+        return String.valueOf(d);
+    }
+
+    /** A double field; non-finite values as their proto3 JSON names, since JSON numbers cannot hold them. */
+    void number(String field, double d) throws IOException {
+        if (Double.isFinite(d)) {
+            g.writeNumberField(field, d);
+        } else {
+            g.writeStringField(field, doubleText(d));
+        }
+    }
+
+    /** {@code service.name} of a resource, or null. */
+    static String attribute(List<KeyValue> attributes, String key) {
+        for (KeyValue kv : attributes) {
+            if (kv.getKey().equals(key) && kv.getValue().hasStringValue()) {
+                return kv.getValue().getStringValue();
+            }
+        }
+        return null;
+    }
+
+    /**
+     * The identity of the resource that produced a record, for keys: {@code service.namespace},
+     * {@code service.name} and {@code service.instance.id} joined by '/', in that order, absent parts skipped;
+     * null when the resource has none of them.
+     */
+    static String resourceKey(Resource resource) {
+        StringBuilder key = new StringBuilder();
+        for (String part : new String[] {"service.namespace", "service.name", "service.instance.id"}) {
+            String value = attribute(resource.getAttributesList(), part);
+            if (value != null) {
+                if (key.length() > 0) {
+                    key.append('/');
+                }
+                key.append(value);
+            }
+        }
+        return key.length() == 0 ? null : key.toString();
+    }
+}

@@ -1,0 +1,293 @@
+package io.telemetrybridge.otlp;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import com.fasterxml.jackson.core.JacksonException;
+import com.google.protobuf.ByteString;
+import com.google.protobuf.Descriptors.Descriptor;
+import com.google.protobuf.Descriptors.EnumValueDescriptor;
+import com.google.protobuf.Descriptors.FieldDescriptor;
+import com.google.protobuf.Message;
+import io.telemetrybridge.codec.InvalidInputException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Reads OTLP/JSON into the generated OTLP protobuf messages, following the OTLP specification's "JSON Protobuf
+ * Encoding" where it differs from plain proto3 JSON (which {@code JsonFormat} implements):
+ * <ul>
+ *   <li>{@code traceId}, {@code spanId}, {@code parentSpanId} are hex strings (any case), not base64;
+ *       a trace id must be 16 bytes and a span id 8 bytes (or empty);</li>
+ *   <li>64-bit integers arrive as decimal strings or JSON numbers and are kept exact;</li>
+ *   <li>enums are integers (names are tolerated);</li>
+ *   <li>field names are lowerCamelCase; the proto (snake_case) names are accepted too;</li>
+ *   <li>unknown fields are ignored; {@code null} means "not set".</li>
+ * </ul>
+ * Everything else is proto3 JSON (other {@code bytes} fields are base64). Nesting deeper than the configured
+ * limit is refused before it can exhaust the stack. Works over the message descriptors, so the model itself is
+ * the library's generated code.
+ */
+public final class OtlpJsonReader {
+
+    /** The OTLP fields whose bytes are hex on the wire, with their required lengths in bytes. */
+    private static final Map<String, Integer> HEX_ID_FIELDS = Map.of(
+            "trace_id", 16, "span_id", 8, "parent_span_id", 8);
+
+    private static final Map<Descriptor, Map<String, FieldDescriptor>> FIELDS = new ConcurrentHashMap<>();
+
+    private final JsonFactory factory;
+
+    /**
+     * @param maxDepth deepest nesting of JSON objects and arrays accepted
+     */
+    public OtlpJsonReader(int maxDepth) {
+        this.factory = JsonFactory.builder()
+                .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(maxDepth).build())
+                .build();
+    }
+
+    /**
+     * Merges the JSON document in {@code in} into {@code builder}.
+     *
+     * @throws InvalidInputException naming the field path (in JSON names) when the document is not valid
+     *                               OTLP/JSON or nests too deeply
+     */
+    public <B extends Message.Builder> B read(InputStream in, B builder) {
+        try (JsonParser p = factory.createParser(in)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                throw new InvalidInputException("", "expected a JSON object");
+            }
+            readObject(p, builder, "");
+            if (p.nextToken() != null) {
+                throw new InvalidInputException("", "unexpected content after the JSON object");
+            }
+            return builder;
+        } catch (StreamConstraintsException e) {
+            throw new InvalidInputException("", "JSON nested too deeply: " + e.getOriginalMessage()
+                    .replaceAll(" \\(from `StreamReadConstraints.getMaxNestingDepth\\(\\)`\\)", ""));
+        } catch (JacksonException e) {
+            throw new InvalidInputException("", "malformed JSON: " + e.getOriginalMessage() + location(p(e)));
+        } catch (IOException e) {
+            throw new InvalidInputException("", "unreadable body: " + e.getMessage());
+        }
+    }
+
+    private static JsonParser p(JacksonException e) {
+        return e.getProcessor() instanceof JsonParser parser ? parser : null;
+    }
+
+    private static String location(JsonParser p) {
+        return p == null ? "" : " at line " + p.currentLocation().getLineNr() + ", column "
+                + p.currentLocation().getColumnNr();
+    }
+
+    private void readObject(JsonParser p, Message.Builder builder, String path) throws IOException {
+        Map<String, FieldDescriptor> fields = fieldsOf(builder.getDescriptorForType());
+        for (String name = p.nextFieldName(); name != null; name = p.nextFieldName()) {
+            JsonToken token = p.nextToken();
+            FieldDescriptor field = fields.get(name);
+            String fieldPath = path.isEmpty() ? name : path + "." + name;
+            if (field == null || token == JsonToken.VALUE_NULL) {
+                p.skipChildren();
+                continue;
+            }
+            if (field.isRepeated()) {
+                if (token != JsonToken.START_ARRAY) {
+                    throw new InvalidInputException(fieldPath, "expected an array");
+                }
+                int i = 0;
+                while (p.nextToken() != JsonToken.END_ARRAY) {
+                    builder.addRepeatedField(field, value(p, builder, field, fieldPath + "[" + i++ + "]"));
+                }
+            } else {
+                builder.setField(field, value(p, builder, field, fieldPath));
+            }
+        }
+    }
+
+    private Object value(JsonParser p, Message.Builder parent, FieldDescriptor field, String path)
+            throws IOException {
+        JsonToken t = p.currentToken();
+        switch (field.getJavaType()) {
+            case MESSAGE -> {
+                if (t != JsonToken.START_OBJECT) {
+                    throw new InvalidInputException(path, "expected an object");
+                }
+                Message.Builder child = parent.newBuilderForField(field);
+                readObject(p, child, path);
+                return child.build();
+            }
+            case STRING -> {
+                if (t != JsonToken.VALUE_STRING) {
+                    throw new InvalidInputException(path, "expected a string");
+                }
+                return p.getText();
+            }
+            case BOOLEAN -> {
+                if (t != JsonToken.VALUE_TRUE && t != JsonToken.VALUE_FALSE) {
+                    throw new InvalidInputException(path, "expected true or false");
+                }
+                return t == JsonToken.VALUE_TRUE;
+            }
+            case INT -> {
+                return (int) integer(p, path, unsigned(field) ? 0xFFFF_FFFFL : Integer.MAX_VALUE,
+                        unsigned(field) ? 0 : Integer.MIN_VALUE);
+            }
+            case LONG -> {
+                return unsigned(field) ? unsignedLong(p, path) : integer(p, path, Long.MAX_VALUE, Long.MIN_VALUE);
+            }
+            case DOUBLE -> {
+                return floating(p, path);
+            }
+            case FLOAT -> {
+                return (float) floating(p, path);
+            }
+            case ENUM -> {
+                return enumValue(p, field, path);
+            }
+            case BYTE_STRING -> {
+                if (t != JsonToken.VALUE_STRING) {
+                    throw new InvalidInputException(path, "expected a string");
+                }
+                return bytes(p.getText(), field, path);
+            }
+            default -> throw new IllegalStateException("unhandled field type " + field.getJavaType());
+        }
+    }
+
+    private static boolean unsigned(FieldDescriptor f) {
+        return switch (f.getType()) {
+            case UINT32, FIXED32, UINT64, FIXED64 -> true;
+            default -> false;
+        };
+    }
+
+    /** A signed integer from a JSON integer or a decimal string, exact, within [min, max]. */
+    private static long integer(JsonParser p, String path, long max, long min) throws IOException {
+        BigInteger n = bigInteger(p, path);
+        if (n.compareTo(BigInteger.valueOf(max)) > 0 || n.compareTo(BigInteger.valueOf(min)) < 0) {
+            throw new InvalidInputException(path, "integer out of range: " + n);
+        }
+        return n.longValue();
+    }
+
+    private static long unsignedLong(JsonParser p, String path) throws IOException {
+        BigInteger n = bigInteger(p, path);
+        if (n.signum() < 0 || n.bitLength() > 64) {
+            throw new InvalidInputException(path, "expected an unsigned 64-bit integer, got " + n);
+        }
+        return n.longValue();
+    }
+
+    private static BigInteger bigInteger(JsonParser p, String path) throws IOException {
+        JsonToken t = p.currentToken();
+        if (t == JsonToken.VALUE_NUMBER_INT) {
+            return p.getBigIntegerValue();
+        }
+        String text = t == JsonToken.VALUE_STRING ? p.getText().trim()
+                : t == JsonToken.VALUE_NUMBER_FLOAT ? p.getText() : null;
+        if (text == null) {
+            throw new InvalidInputException(path, "expected an integer (number or decimal string)");
+        }
+        try {
+            // proto3 JSON allows "1e3" and "1.0" for integers as long as the value is integral.
+            return new BigDecimal(text).toBigIntegerExact();
+        } catch (NumberFormatException | ArithmeticException e) {
+            throw new InvalidInputException(path, "expected an integer, got \"" + text + "\"");
+        }
+    }
+
+    private static double floating(JsonParser p, String path) throws IOException {
+        JsonToken t = p.currentToken();
+        if (t == JsonToken.VALUE_NUMBER_INT || t == JsonToken.VALUE_NUMBER_FLOAT) {
+            return p.getDoubleValue();
+        }
+        if (t == JsonToken.VALUE_STRING) {
+            String s = p.getText();
+            switch (s) {
+                case "NaN":
+                    return Double.NaN;
+                case "Infinity":
+                    return Double.POSITIVE_INFINITY;
+                case "-Infinity":
+                    return Double.NEGATIVE_INFINITY;
+                default:
+                    try {
+                        return Double.parseDouble(s);
+                    } catch (NumberFormatException e) {
+                        throw new InvalidInputException(path, "expected a number, got \"" + s + "\"");
+                    }
+            }
+        }
+        throw new InvalidInputException(path, "expected a number");
+    }
+
+    private static EnumValueDescriptor enumValue(JsonParser p, FieldDescriptor field, String path)
+            throws IOException {
+        JsonToken t = p.currentToken();
+        if (t == JsonToken.VALUE_NUMBER_INT) {
+            // proto3 enums are open: unknown numbers are kept.
+            return field.getEnumType().findValueByNumberCreatingIfUnknown(p.getIntValue());
+        }
+        if (t == JsonToken.VALUE_STRING) {
+            EnumValueDescriptor v = field.getEnumType().findValueByName(p.getText());
+            if (v != null) {
+                return v;
+            }
+            throw new InvalidInputException(path, "unknown " + field.getEnumType().getName() + " \"" + p.getText()
+                    + "\"");
+        }
+        throw new InvalidInputException(path, "expected an enum number");
+    }
+
+    private static ByteString bytes(String text, FieldDescriptor field, String path) {
+        Integer idLength = HEX_ID_FIELDS.get(field.getName());
+        if (idLength == null) {
+            try {
+                return ByteString.copyFrom(Base64.getDecoder().decode(text));
+            } catch (IllegalArgumentException e) {
+                throw new InvalidInputException(path, "expected base64");
+            }
+        }
+        if (text.isEmpty()) {
+            return ByteString.EMPTY;
+        }
+        if (text.length() != idLength * 2) {
+            throw new InvalidInputException(path, "expected " + idLength * 2 + " hex digits (OTLP/JSON ids are hex, "
+                    + "not base64), got " + text.length() + " characters");
+        }
+        try {
+            return ByteString.copyFrom(HexFormat.of().parseHex(text));
+        } catch (IllegalArgumentException e) {
+            throw new InvalidInputException(path, "expected " + idLength * 2 + " hex digits (OTLP/JSON ids are hex, "
+                    + "not base64), got \"" + text + "\"");
+        }
+    }
+
+    /** JSON name and proto name of every field of {@code type}. */
+    private static Map<String, FieldDescriptor> fieldsOf(Descriptor type) {
+        return FIELDS.computeIfAbsent(type, d -> {
+            Map<String, FieldDescriptor> byName = new HashMap<>();
+            for (FieldDescriptor f : d.getFields()) {
+                byName.put(f.getName(), f);
+                byName.put(f.getJsonName(), f);
+            }
+            return Map.copyOf(byName);
+        });
+    }
+
+    static Set<String> hexIdFields() {
+        return HEX_ID_FIELDS.keySet();
+    }
+}

@@ -1,0 +1,112 @@
+package io.telemetrybridge.otlp;
+
+import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
+import io.opentelemetry.proto.trace.v1.ResourceSpans;
+import io.opentelemetry.proto.trace.v1.ScopeSpans;
+import io.opentelemetry.proto.trace.v1.Span;
+import io.opentelemetry.proto.trace.v1.Status;
+import io.telemetrybridge.kafka.KeyedRecord;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * OTLP spans to JSON records, one per span, keyed by trace id (hex), in the seed's TraceData shape plus what
+ * OTLP carries beyond it (README, "OTLP mapping"). Span kind UNSPECIFIED is written as {@code Internal}, the
+ * kind the OpenTelemetry API defaults to; status codes map to {@code Unset}, {@code Ok}, {@code Error}.
+ * Source: opentelemetry-proto trace/v1/trace.proto; SEED-MODEL.md, TraceData.
+ */
+final class SpanRecords {
+
+    private SpanRecords() {}
+
+    static List<KeyedRecord> encode(ExportTraceServiceRequest request) throws IOException {
+        List<KeyedRecord> records = new ArrayList<>();
+        for (ResourceSpans rs : request.getResourceSpansList()) {
+            String service = JsonOut.attribute(rs.getResource().getAttributesList(), "service.name");
+            for (ScopeSpans ss : rs.getScopeSpansList()) {
+                for (Span span : ss.getSpansList()) {
+                    JsonOut out = new JsonOut();
+                    write(out, span);
+                    out.text("service_name", service);
+                    out.resource(rs.getResource(), rs.getSchemaUrl());
+                    out.scope(ss.getScope(), ss.getSchemaUrl());
+                    out.g.writeEndObject();
+                    records.add(new KeyedRecord(JsonOut.hex(span.getTraceId()), out.finish()));
+                }
+            }
+        }
+        return records;
+    }
+
+    private static void write(JsonOut out, Span s) throws IOException {
+        var g = out.g;
+        g.writeStartObject();
+        g.writeStringField("trace_id", JsonOut.hex(s.getTraceId()));
+        g.writeStringField("span_id", JsonOut.hex(s.getSpanId()));
+        g.writeStringField("parent_span_id", JsonOut.hex(s.getParentSpanId()));
+        g.writeStringField("name", s.getName());
+        g.writeStringField("kind", kind(s.getKind()));
+        out.time("start_time", s.getStartTimeUnixNano());
+        out.time("end_time", s.getEndTimeUnixNano());
+        if (s.getStartTimeUnixNano() != 0 && s.getEndTimeUnixNano() != 0) {
+            g.writeNumberField("duration_ns", s.getEndTimeUnixNano() - s.getStartTimeUnixNano());
+        } else {
+            g.writeNullField("duration_ns");
+        }
+        g.writeObjectFieldStart("status");
+        g.writeStringField("code", statusCode(s.getStatus().getCode()));
+        out.text("message", s.getStatus().getMessage());
+        g.writeEndObject();
+        out.attributes("attributes", s.getAttributesList());
+        g.writeArrayFieldStart("events");
+        for (Span.Event e : s.getEventsList()) {
+            g.writeStartObject();
+            g.writeStringField("name", e.getName());
+            out.time("timestamp", e.getTimeUnixNano());
+            out.attributes("attributes", e.getAttributesList());
+            g.writeNumberField("time_unix_nano", e.getTimeUnixNano());
+            g.writeNumberField("dropped_attributes_count", e.getDroppedAttributesCount());
+            g.writeEndObject();
+        }
+        g.writeEndArray();
+        g.writeArrayFieldStart("links");
+        for (Span.Link l : s.getLinksList()) {
+            g.writeStartObject();
+            g.writeStringField("trace_id", JsonOut.hex(l.getTraceId()));
+            g.writeStringField("span_id", JsonOut.hex(l.getSpanId()));
+            out.attributes("attributes", l.getAttributesList());
+            out.text("trace_state", l.getTraceState());
+            g.writeNumberField("flags", Integer.toUnsignedLong(l.getFlags()));
+            g.writeNumberField("dropped_attributes_count", l.getDroppedAttributesCount());
+            g.writeEndObject();
+        }
+        g.writeEndArray();
+        // Beyond the seed's TraceData:
+        g.writeNumberField("start_time_unix_nano", s.getStartTimeUnixNano());
+        g.writeNumberField("end_time_unix_nano", s.getEndTimeUnixNano());
+        out.text("trace_state", s.getTraceState());
+        g.writeNumberField("flags", Integer.toUnsignedLong(s.getFlags()));
+        g.writeNumberField("dropped_attributes_count", s.getDroppedAttributesCount());
+        g.writeNumberField("dropped_events_count", s.getDroppedEventsCount());
+        g.writeNumberField("dropped_links_count", s.getDroppedLinksCount());
+    }
+
+    static String kind(Span.SpanKind kind) {
+        return switch (kind) {
+            case SPAN_KIND_SERVER -> "Server";
+            case SPAN_KIND_CLIENT -> "Client";
+            case SPAN_KIND_PRODUCER -> "Producer";
+            case SPAN_KIND_CONSUMER -> "Consumer";
+            default -> "Internal";
+        };
+    }
+
+    static String statusCode(Status.StatusCode code) {
+        return switch (code) {
+            case STATUS_CODE_OK -> "Ok";
+            case STATUS_CODE_ERROR -> "Error";
+            default -> "Unset";
+        };
+    }
+}
