@@ -1,6 +1,7 @@
 package io.telemetrybridge;
 
 import io.telemetrybridge.kafka.RecordTail;
+import java.nio.file.NoSuchFileException;
 import java.util.Arrays;
 import java.util.Map;
 import org.slf4j.LoggerFactory;
@@ -13,11 +14,16 @@ public final class TelemetryBridge {
 
     private TelemetryBridge() {}
 
-    private static String rootMessage(Throwable e) {
+    private static Throwable root(Throwable e) {
         Throwable root = e;
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();
         }
+        return root;
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable root = root(e);
         String message = String.valueOf(e.getMessage());
         return root == e || message.contains(String.valueOf(root.getMessage())) ? message
                 : message + " (cause: " + root.getMessage() + ")";
@@ -27,12 +33,22 @@ public final class TelemetryBridge {
         if (args.length > 0 && args[0].equals("tail")) {
             System.exit(RecordTail.run(Arrays.copyOfRange(args, 1, args.length)));
         }
+        if (args.length > 0) {
+            System.out.println("""
+                    usage: java -jar telemetry-bridge.jar            run the bridge (from the folder holding routes/)
+                           java -jar telemetry-bridge.jar tail TOPIC [--bootstrap-servers HOST:PORT] [--follow]
+                    Settings: application.properties, -Dkey=value or environment variables; see README.md.""");
+            System.exit(args[0].equals("--help") || args[0].equals("-h") ? 0 : 2);
+        }
         int exit;
         try {
             exit = new BridgeApplication(Map.of()).run();
         } catch (Exception e) {
-            LoggerFactory.getLogger(TelemetryBridge.class).error("Telemetry Bridge could not start: {}",
-                    rootMessage(e));
+            String hint = root(e) instanceof NoSuchFileException
+                    ? " (run the bridge from the folder that holds routes/, or set camel.main.routes-include-pattern)"
+                    : "";
+            LoggerFactory.getLogger(TelemetryBridge.class).error("Telemetry Bridge could not start: {}{}",
+                    rootMessage(e), hint);
             exit = 1;
         }
         // Kafka client and broker threads are not daemons: leave no half-stopped JVM behind.

@@ -20,11 +20,28 @@ public final class MediaTypes {
     }
 
     /**
-     * @throws UnsupportedMediaTypeException unless {@code contentType} names {@code expected}
+     * @throws UnsupportedMediaTypeException unless {@code contentType} names {@code expected}, with no charset
+     *                                       other than UTF-8 (JSON is UTF-8: RFC 8259, section 8.1)
      */
     public static void require(String contentType, String expected) {
         if (!matches(contentType, expected)) {
             throw new UnsupportedMediaTypeException(contentType, expected);
         }
+        String charset = parameter(contentType, "charset");
+        if (charset != null && !charset.equalsIgnoreCase("utf-8") && !charset.equalsIgnoreCase("utf8")) {
+            throw new UnsupportedMediaTypeException(contentType, expected + " in UTF-8");
+        }
+    }
+
+    /** The value of parameter {@code name} of a media type, unquoted, or null. */
+    static String parameter(String contentType, String name) {
+        String[] parts = contentType.split(";");
+        for (int i = 1; i < parts.length; i++) {
+            int eq = parts[i].indexOf('=');
+            if (eq > 0 && parts[i].substring(0, eq).trim().equalsIgnoreCase(name)) {
+                return parts[i].substring(eq + 1).trim().replace("\"", "");
+            }
+        }
+        return null;
     }
 }

@@ -24,6 +24,8 @@ final class SeedValidator {
         required(batch.id(), "id");
         required(batch.timestamp(), "timestamp");
         List<?> items = batch.items();
+        // Without its list a batch would be "accepted" with nothing in it: a batch posted to the wrong endpoint.
+        required(items, signal.id());
         for (int i = 0; i < items.size(); i++) {
             validateItem(signal, items.get(i), signal.id() + "[" + i + "]");
         }
@@ -45,6 +47,7 @@ final class SeedValidator {
         required(m.metricType(), at(path, "metric_type"));
         required(m.value(), at(path, "value"));
         required(m.timestamp(), at(path, "timestamp"));
+        finite(m.value(), at(path, "value"));
         if (m.value().type() != m.metricType()) {
             throw new InvalidInputException(at(path, "value"), "a " + variant(m.value()) + " value does not match "
                     + "metric_type " + variant(m.metricType()));
@@ -110,6 +113,35 @@ final class SeedValidator {
         if (l.severityNumber() != null && (l.severityNumber() < 1 || l.severityNumber() > 24)) {
             throw new InvalidInputException(at(path, "severity_number"),
                     "expected an integer from 1 to 24 (OpenTelemetry severity), got " + l.severityNumber());
+        }
+    }
+
+    /** JSON cannot carry NaN or infinity; an overflowing literal such as 1e400 must not become one. */
+    private static void finite(MetricValue value, String path) {
+        if (value instanceof MetricValue.Counter c) {
+            finite(c.value(), path + ".Counter");
+        } else if (value instanceof MetricValue.Gauge g) {
+            finite(g.value(), path + ".Gauge");
+        } else if (value instanceof MetricValue.Histogram h) {
+            finite(h.sum(), path + ".Histogram.sum");
+            for (int i = 0; h.buckets() != null && i < h.buckets().size(); i++) {
+                if (h.buckets().get(i) != null) {
+                    finite(h.buckets().get(i).upperBound(), path + ".Histogram.buckets[" + i + "].upper_bound");
+                }
+            }
+        } else if (value instanceof MetricValue.Summary s) {
+            finite(s.sum(), path + ".Summary.sum");
+            for (int i = 0; s.quantiles() != null && i < s.quantiles().size(); i++) {
+                if (s.quantiles().get(i) != null) {
+                    finite(s.quantiles().get(i).value(), path + ".Summary.quantiles[" + i + "].value");
+                }
+            }
+        }
+    }
+
+    private static void finite(double value, String path) {
+        if (!Double.isFinite(value)) {
+            throw new InvalidInputException(path, "expected a finite number, got " + value);
         }
     }
 

@@ -76,7 +76,10 @@ public final class BridgeConfiguration implements CamelConfiguration, AutoClosea
         ObjectMapper mapper = SeedJson.newMapper();
         SeedReader reader = new SeedReader(mapper);
         BridgeMeters meters = new BridgeMeters(context);
-        TelemetryRecords records = new TelemetryRecords(context, mapper.writer());
+        KafkaComponent kafka = context.getComponent("kafka", KafkaComponent.class);
+        TelemetryRecords records = new TelemetryRecords(context, mapper.writer(), () -> Math.min(
+                orDefault(kafka.getConfiguration().getMaxRequestSize(), 1_048_576),
+                orDefault(kafka.getConfiguration().getBufferMemorySize(), 33_554_432)));
         Registry registry = context.getRegistry();
         registry.bind("seedJson", mapper);
         registry.bind("bridgeMeters", meters);
@@ -84,6 +87,10 @@ public final class BridgeConfiguration implements CamelConfiguration, AutoClosea
         registry.bind("fileIngest", new FileIngest(reader, records, meters));
         registry.bind("heartbeat", new Heartbeat(records, meters));
         registry.bind("httpErrors", new HttpErrors(mapper, settings.retryAfterSeconds()));
+    }
+
+    private static int orDefault(Integer value, int fallback) {
+        return value == null ? fallback : value;
     }
 
     /**

@@ -45,8 +45,12 @@ public final class HttpErrors {
     /** 413: one record of the request is larger than Kafka accepts; retrying cannot help. */
     public void tooLarge(Exchange exchange) throws Exception {
         Exception e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
-        respond(exchange, 413, body(413, "Content Too Large", "a record is larger than Kafka accepts: "
-                + e.getMessage()));
+        Map<String, Object> body = body(413, "Content Too Large", e instanceof InvalidInputException
+                ? e.getMessage() : "a record is larger than Kafka accepts: " + e.getMessage());
+        if (e instanceof InvalidInputException invalid && !invalid.field().isEmpty()) {
+            body.put("field", invalid.field());
+        }
+        respond(exchange, 413, body);
     }
 
     /** 503 with {@code Retry-After}: Kafka did not take the records in time; the client should retry. */

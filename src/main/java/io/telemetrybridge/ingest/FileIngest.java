@@ -2,27 +2,35 @@ package io.telemetrybridge.ingest;
 
 import io.telemetrybridge.codec.InvalidInputException;
 import io.telemetrybridge.codec.SeedReader;
+import io.telemetrybridge.kafka.KeyedRecord;
+import io.telemetrybridge.kafka.RecordHeaders;
 import io.telemetrybridge.model.Signal;
 import io.telemetrybridge.observe.BridgeMeters;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
+import java.util.Locale;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Route steps of file-drop ingestion. The signal comes from the sub-folder ({@code inbox/metrics/} …); a
- * {@code *.json} file holds one seed batch, a {@code *.jsonl} file one item per line. A byte-order mark, CRLF or
- * CR line ends, blank lines and a missing final newline are all accepted. In a {@code .jsonl} file each bad
- * line is logged with its file name and line number and counted; the good lines are published. A
- * {@code .json} file that is not a valid batch publishes nothing and is moved to {@code .error/} with a
+ * {@code *.json} file holds one seed batch, a {@code *.jsonl} file one item per line (extensions in any case).
+ * Files must be UTF-8; a byte-order mark, CRLF line ends, blank lines and a missing final newline are all
+ * accepted. In a {@code .jsonl} file each bad line (invalid UTF-8, invalid JSON, an invalid item, or a record
+ * too large for Kafka) is logged with its file name and line number and counted; the good lines are published.
+ * A {@code .json} file that is not a valid batch publishes nothing and is moved to {@code .error/} with a
  * {@code .reason.txt} beside it.
  */
 public final class FileIngest {
@@ -33,6 +41,7 @@ public final class FileIngest {
     public static final String ARCHIVE_NAME = "telemetryFileArchive";
     /** Exchange property: the folder of the file, where {@code ../.error/<signal>/} is resolved. */
     private static final String FOLDER = "telemetryFileFolder";
+    private static final String ORIGINAL_NAME = "telemetryFileName";
 
     private static final Logger LOG = LoggerFactory.getLogger(FileIngest.class);
     private static final DateTimeFormatter STAMP =
@@ -56,65 +65,91 @@ public final class FileIngest {
     public void readFile(Exchange exchange, String signal) {
         Signal s = Signal.of(signal);
         String name = exchange.getMessage().getHeader(Exchange.FILE_NAME_ONLY, String.class);
+        exchange.setProperty(TelemetryRecords.SIGNAL, s);
+        exchange.setProperty(ORIGINAL_NAME, name);
         exchange.setProperty(FOLDER, exchange.getMessage().getHeader(Exchange.FILE_PARENT, String.class));
         exchange.setProperty(OUTCOME, "done");
         exchange.setProperty(ARCHIVE_NAME, archiveName(name, exchange.getClock().getCreated()));
-        String text = withoutBom(exchange.getMessage().getBody(byte[].class));
-        List<?> items = name.endsWith(".jsonl") ? readLines(s, name, text) : readBatch(s, text);
-        records.toBody(exchange, s, "file", items);
+        byte[] bytes = withoutBom(exchange.getMessage().getBody(byte[].class));
+        List<KeyedRecord> batch = name.toLowerCase(Locale.ROOT).endsWith(".jsonl")
+                ? readLines(s, name, bytes) : readBatch(s, bytes);
+        records.toBody(exchange, s, "file", "application/json", RecordHeaders.SEED_SCHEMA_VERSION, batch);
     }
 
     /** Marks the file for {@code .error/} and writes why beside it. Called for permanent errors only. */
     public void rejected(Exchange exchange) throws IOException {
         Exception e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
         exchange.setProperty(OUTCOME, "error");
-        Signal signal = exchange.getProperty(TelemetryRecords.SIGNAL, Signal.class);
+        String folder = exchange.getProperty(FOLDER, String.class);
         String archive = exchange.getProperty(ARCHIVE_NAME, String.class);
-        Path errorDir = Path.of(exchange.getProperty(FOLDER, String.class)).resolveSibling(".error")
-                .resolve(Path.of(exchange.getProperty(FOLDER, String.class)).getFileName());
+        Path errorDir = Path.of(folder).resolveSibling(".error").resolve(Path.of(folder).getFileName());
         Files.createDirectories(errorDir);
         Files.writeString(errorDir.resolve(archive + ".reason.txt"), e.getMessage() + "\n");
-        LOG.warn("Rejected file {} (moved to {}): {}", archive, errorDir, e.getMessage());
-        if (signal != null) {
-            meters.rejected(signal, "file", 1);
-        }
+        LOG.warn("Rejected file {} (moved to {} as {}): {}", exchange.getProperty(ORIGINAL_NAME), errorDir, archive,
+                e.getMessage());
+        meters.rejected(exchange.getProperty(TelemetryRecords.SIGNAL, Signal.class), "file", 1);
     }
 
-    private List<?> readBatch(Signal signal, String text) {
+    private List<KeyedRecord> readBatch(Signal signal, byte[] bytes) {
+        String text = utf8(ByteBuffer.wrap(bytes));
         if (text.isBlank()) {
             throw new InvalidInputException("", "empty file: expected one JSON batch");
         }
-        return reader.readBatch(signal, text.getBytes(StandardCharsets.UTF_8));
+        List<?> items = reader.readBatch(signal, text.getBytes(StandardCharsets.UTF_8));
+        List<KeyedRecord> batch = new ArrayList<>(items.size());
+        for (int i = 0; i < items.size(); i++) {
+            batch.add(records.encode(items.get(i), signal.id() + "[" + i + "]"));
+        }
+        return batch;
     }
 
-    private List<Object> readLines(Signal signal, String fileName, String text) {
-        List<Object> items = new ArrayList<>();
+    private List<KeyedRecord> readLines(Signal signal, String fileName, byte[] bytes) {
+        List<KeyedRecord> batch = new ArrayList<>();
         int lineNumber = 0;
         int rejected = 0;
-        for (Iterator<String> lines = text.lines().iterator(); lines.hasNext(); ) {
-            String line = lines.next();
-            lineNumber++;
-            if (line.isBlank()) {
-                continue;
+        for (int start = 0; start < bytes.length; ) {
+            int end = start;
+            while (end < bytes.length && bytes[end] != '\n' && bytes[end] != '\r') {
+                end++;
             }
+            lineNumber++;
             try {
-                items.add(reader.readItem(signal, line));
+                String line = utf8(ByteBuffer.wrap(bytes, start, end - start));
+                if (!line.isBlank()) {
+                    batch.add(records.encode(reader.readItem(signal, line), ""));
+                }
             } catch (InvalidInputException e) {
                 rejected++;
                 LOG.warn("{} line {}: {}", fileName, lineNumber, e.getMessage());
             }
+            // CRLF is one line end; a lone CR or LF is one too.
+            start = end + (end + 1 < bytes.length && bytes[end] == '\r' && bytes[end + 1] == '\n' ? 2 : 1);
         }
         if (rejected > 0) {
             meters.rejected(signal, "file", rejected);
-            LOG.warn("{}: {} bad line(s) skipped, {} record(s) published", fileName, rejected, items.size());
+            LOG.warn("{}: {} bad line(s) skipped, {} record(s) published", fileName, rejected, batch.size());
         }
-        return items;
+        return batch;
     }
 
-    private static String withoutBom(byte[] bytes) {
-        int start = bytes.length >= 3 && (bytes[0] & 0xFF) == 0xEF && (bytes[1] & 0xFF) == 0xBB
-                && (bytes[2] & 0xFF) == 0xBF ? 3 : 0;
-        return new String(bytes, start, bytes.length - start, StandardCharsets.UTF_8);
+    /** Decodes strictly: bytes that are not UTF-8 are an error, never silently replaced. */
+    private static String utf8(ByteBuffer bytes) {
+        CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT);
+        int start = bytes.position();
+        try {
+            CharBuffer chars = decoder.decode(bytes);
+            return chars.toString();
+        } catch (CharacterCodingException e) {
+            throw new InvalidInputException("", "not valid UTF-8 (near byte " + (bytes.position() - start) + ")");
+        }
+    }
+
+    private static byte[] withoutBom(byte[] bytes) {
+        boolean bom = bytes.length >= 3 && (bytes[0] & 0xFF) == 0xEF && (bytes[1] & 0xFF) == 0xBB
+                && (bytes[2] & 0xFF) == 0xBF;
+        return bom ? java.util.Arrays.copyOfRange(bytes, 3, bytes.length) : bytes;
     }
 
     /** {@code name.json} becomes {@code name.20261130T052300.123Z.json}: files of the same name never clash. */

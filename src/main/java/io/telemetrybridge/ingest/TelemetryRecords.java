@@ -2,17 +2,25 @@ package io.telemetrybridge.ingest;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectWriter;
+import io.telemetrybridge.codec.OversizedRecordException;
 import io.telemetrybridge.kafka.KeyedRecord;
 import io.telemetrybridge.kafka.RecordHeaders;
 import io.telemetrybridge.kafka.RecordKeys;
 import io.telemetrybridge.model.Signal;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.IntSupplier;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.component.kafka.KafkaConstants;
 import org.apache.camel.support.DefaultMessage;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.internals.RecordHeader;
+import org.apache.kafka.common.record.AbstractRecords;
+import org.apache.kafka.common.record.CompressionType;
+import org.apache.kafka.common.record.RecordBatch;
 
 /**
  * Turns validated items into what the Kafka endpoint sends: a list of messages, one per item, each with the
@@ -28,23 +36,62 @@ public final class TelemetryRecords {
     /** Exchange property: how many records the body holds. */
     public static final String COUNT = "telemetryRecordCount";
 
+    /** Our four headers, as Kafka sizes them; their values are short constants. */
+    private static final Header[] HEADERS_FOR_SIZE = {
+        new RecordHeader(RecordHeaders.SIGNAL, new byte[8]),
+        new RecordHeader(RecordHeaders.SOURCE, new byte[8]),
+        new RecordHeader(RecordHeaders.CONTENT_TYPE, new byte[32]),
+        new RecordHeader(RecordHeaders.SCHEMA_VERSION, new byte[8])};
+
     private final CamelContext context;
     private final ObjectWriter writer;
+    private final IntSupplier maxRecordBytes;
 
-    public TelemetryRecords(CamelContext context, ObjectWriter writer) {
+    /**
+     * @param maxRecordBytes the producer's limit on one record, in bytes ({@code max.request.size}); read when
+     *                       needed, since camel-kafka is configured after this bean is made
+     */
+    public TelemetryRecords(CamelContext context, ObjectWriter writer, IntSupplier maxRecordBytes) {
         this.context = context;
         this.writer = writer;
+        this.maxRecordBytes = maxRecordBytes;
     }
 
     /**
-     * Replaces the exchange's body with one message per seed item (its JSON, keyed by {@link RecordKeys}) and
+     * One seed item as a record: its JSON, keyed by {@link RecordKeys}.
+     *
+     * @throws OversizedRecordException if the record would exceed the producer's size limit
+     */
+    public KeyedRecord encode(Object item, String path) {
+        KeyedRecord record = new KeyedRecord(RecordKeys.of(item), json(item));
+        checkSize(record, path);
+        return record;
+    }
+
+    /**
+     * Refuses a record Kafka's producer would refuse, with the same size estimate it uses.
+     *
+     * @throws OversizedRecordException naming {@code path}
+     */
+    public void checkSize(KeyedRecord record, String path) {
+        byte[] key = record.key() == null ? null : record.key().getBytes(StandardCharsets.UTF_8);
+        int size = AbstractRecords.estimateSizeInBytesUpperBound(RecordBatch.CURRENT_MAGIC_VALUE,
+                CompressionType.NONE, key, record.value(), HEADERS_FOR_SIZE);
+        int limit = maxRecordBytes.getAsInt();
+        if (size > limit) {
+            throw new OversizedRecordException(path, size, limit);
+        }
+    }
+
+    /**
+     * Replaces the exchange's body with one message per seed item (all checked before any is sent) (its JSON, keyed by {@link RecordKeys}) and
      * its headers with our record headers only ({@link RecordHeaders}); records signal, source and count as
      * exchange properties.
      */
     public void toBody(Exchange exchange, Signal signal, String source, List<?> items) {
         List<KeyedRecord> records = new ArrayList<>(items.size());
-        for (Object item : items) {
-            records.add(new KeyedRecord(RecordKeys.of(item), json(item)));
+        for (int i = 0; i < items.size(); i++) {
+            records.add(encode(items.get(i), signal.id() + "[" + i + "]"));
         }
         toBody(exchange, signal, source, "application/json", RecordHeaders.SEED_SCHEMA_VERSION, records);
     }

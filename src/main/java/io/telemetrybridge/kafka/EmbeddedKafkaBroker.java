@@ -1,6 +1,12 @@
 package io.telemetrybridge.kafka;
 
+import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -30,7 +36,11 @@ public final class EmbeddedKafkaBroker extends ServiceSupport {
     private final Path dataDir;
     private final int port;
     private final int controllerPort;
-    private KafkaRaftServer server;
+    private static final String LOCK_FILE = "bridge.lock";
+    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
+
+    private volatile KafkaRaftServer server;
+    private volatile FileLock lock;
 
     public EmbeddedKafkaBroker(Path dataDir, int port, int controllerPort) {
         this.dataDir = dataDir.toAbsolutePath();
@@ -50,6 +60,7 @@ public final class EmbeddedKafkaBroker extends ServiceSupport {
     @Override
     protected void doStart() throws Exception {
         Files.createDirectories(dataDir);
+        lockDataDir();
         KafkaConfig config = new KafkaConfig(brokerProperties(), false);
         formatOnce();
         KafkaRaftServer raft = new KafkaRaftServer(config, Time.SYSTEM);
@@ -58,6 +69,7 @@ public final class EmbeddedKafkaBroker extends ServiceSupport {
         } catch (RuntimeException e) {
             raft.shutdown();
             raft.awaitShutdown();
+            releaseLock();
             throw new IllegalStateException("embedded Kafka broker could not start on " + bootstrapServers()
                     + " (data in " + dataDir + "): " + e.getMessage(), e);
         }
@@ -65,12 +77,59 @@ public final class EmbeddedKafkaBroker extends ServiceSupport {
     }
 
     @Override
-    protected void doStop() {
-        if (server != null) {
-            server.shutdown();
-            server.awaitShutdown();
-            server = null;
-            LOG.info("Embedded Kafka broker on {} stopped", bootstrapServers());
+    protected void doStop() throws InterruptedException {
+        KafkaRaftServer raft = server;
+        server = null;
+        if (raft != null) {
+            // A broker that cannot finish its shutdown must not keep the JVM from exiting.
+            Thread stopper = new Thread(() -> {
+                raft.shutdown();
+                raft.awaitShutdown();
+            }, "embedded-kafka-stop");
+            stopper.setDaemon(true);
+            stopper.start();
+            stopper.join(STOP_TIMEOUT.toMillis());
+            if (stopper.isAlive()) {
+                LOG.warn("Embedded Kafka broker on {} did not stop within {} s", bootstrapServers(),
+                        STOP_TIMEOUT.toSeconds());
+            } else {
+                LOG.info("Embedded Kafka broker on {} stopped", bootstrapServers());
+            }
+        }
+        releaseLock();
+    }
+
+    /**
+     * Two brokers on one data directory corrupt each other (seen: the first one's shutdown then hangs), so a
+     * second bridge started in the same folder stops here, before touching anything.
+     */
+    private void lockDataDir() throws IOException {
+        FileChannel channel = FileChannel.open(dataDir.resolve(LOCK_FILE), StandardOpenOption.CREATE,
+                StandardOpenOption.WRITE);
+        FileLock acquired;
+        try {
+            acquired = channel.tryLock();
+        } catch (OverlappingFileLockException e) {
+            acquired = null;
+        }
+        if (acquired == null) {
+            channel.close();
+            throw new IllegalStateException("the embedded Kafka data in " + dataDir + " is in use by another "
+                    + "process (is a bridge already running from this folder?)");
+        }
+        lock = acquired;
+    }
+
+    private void releaseLock() {
+        FileLock l = lock;
+        lock = null;
+        if (l != null) {
+            try {
+                l.release();
+                l.channel().close();
+            } catch (IOException e) {
+                LOG.debug("Could not release {}", dataDir.resolve(LOCK_FILE), e);
+            }
         }
     }
 

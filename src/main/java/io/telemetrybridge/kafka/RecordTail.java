@@ -18,7 +18,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
  * {@code java -jar telemetry-bridge.jar tail TOPIC [--bootstrap-servers HOST:PORT] [--follow]}: prints every
- * record of a topic, oldest first, one JSON object per line ({@code partition}, {@code offset},
+ * record of a topic, oldest first within each partition, one JSON object per line ({@code partition}, {@code offset},
  * {@code timestamp} in ms, {@code key}, {@code headers}, {@code value}), then exits at the end offsets it saw
  * when it started (or keeps waiting with {@code --follow}). Joins no consumer group and commits nothing. The
  * default address is {@code BRIDGE_KAFKA_BOOTSTRAP_SERVERS} or the embedded broker's {@code 127.0.0.1:9092}.
@@ -27,7 +27,7 @@ public final class RecordTail {
 
     private RecordTail() {}
 
-    /** @return the process exit code: 0, or 2 for bad arguments */
+    /** @return the process exit code: 0; 1 when the topic is missing or Kafka does not answer; 2 for bad arguments */
     public static int run(String[] args) {
         String topic = null;
         String bootstrap = System.getenv().getOrDefault("BRIDGE_KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9092");
@@ -44,11 +44,16 @@ public final class RecordTail {
                     + " [--follow]");
             return 2;
         }
-        print(topic, bootstrap, follow, System.out);
-        return 0;
+        try {
+            return print(topic, bootstrap, follow, System.out);
+        } catch (org.apache.kafka.common.errors.TimeoutException e) {
+            System.err.println("Kafka at " + bootstrap + " did not answer: " + e.getMessage());
+            return 1;
+        }
     }
 
-    static void print(String topic, String bootstrap, boolean follow, PrintStream out) {
+    /** @return 0, or 1 when the topic does not exist */
+    static int print(String topic, String bootstrap, boolean follow, PrintStream out) {
         Properties p = new Properties();
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ConsumerConfig.CLIENT_ID_CONFIG, "telemetry-bridge-tail");
@@ -57,7 +62,12 @@ public final class RecordTail {
         ObjectMapper mapper = new ObjectMapper();
         try (KafkaConsumer<byte[], byte[]> consumer =
                      new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+            List<org.apache.kafka.common.PartitionInfo> infos = consumer.partitionsFor(topic);
+            if (infos == null || infos.isEmpty()) {
+                System.err.println("no topic " + topic + " on " + bootstrap);
+                return 1;
+            }
+            List<TopicPartition> partitions = infos.stream()
                     .map(info -> new TopicPartition(topic, info.partition())).toList();
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
@@ -68,6 +78,7 @@ public final class RecordTail {
                 }
             }
         }
+        return 0;
     }
 
     private static String line(ObjectMapper mapper, ConsumerRecord<byte[], byte[]> r) {

@@ -16,7 +16,7 @@ public interface TelemetryBatch<T> {
 
     Instant timestamp();
 
-    /** The items, in the order they were sent; never null after binding. */
+    /** The items, in the order they were sent; null when the batch lacks its item list (invalid). */
     List<T> items();
 
     Map<String, String> metadata();
@@ -25,7 +25,6 @@ public interface TelemetryBatch<T> {
     record Metrics(UUID id, Instant timestamp, List<MetricData> metrics, Map<String, String> metadata)
             implements TelemetryBatch<MetricData> {
         public Metrics {
-            metrics = metrics == null ? List.of() : metrics;
             metadata = metadata == null ? Map.of() : metadata;
         }
 
@@ -36,7 +35,6 @@ public interface TelemetryBatch<T> {
     record Traces(UUID id, Instant timestamp, List<TraceData> traces, Map<String, String> metadata)
             implements TelemetryBatch<TraceData> {
         public Traces {
-            traces = traces == null ? List.of() : traces;
             metadata = metadata == null ? Map.of() : metadata;
         }
 
@@ -47,7 +45,6 @@ public interface TelemetryBatch<T> {
     record Logs(UUID id, Instant timestamp, List<LogData> logs, Map<String, String> metadata)
             implements TelemetryBatch<LogData> {
         public Logs {
-            logs = logs == null ? List.of() : logs;
             metadata = metadata == null ? Map.of() : metadata;
         }
 

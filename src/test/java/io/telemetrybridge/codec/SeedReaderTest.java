@@ -123,6 +123,7 @@ class SeedReaderTest {
         "id not a uuid | {'id':'abc','timestamp':'2025-01-01T00:00:00Z','traces':[]} | id: expected a UUID, got \"abc\"",
         "items not an array | {'id':'0b4f5a3e-6f0c-4d5e-8f7a-1b2c3d4e5f60','timestamp':'2025-01-01T00:00:00Z','traces':{}} | traces: expected an array",
         "top level array | [] | expected an object",
+        "items missing | {'id':'0b4f5a3e-6f0c-4d5e-8f7a-1b2c3d4e5f60','timestamp':'2025-01-01T00:00:00Z'} | traces: required field is missing or null",
     })
     void rejectsBadBatchEnvelope(String what, String batch, String message) {
         assertThatThrownBy(() -> reader.readBatch(Signal.TRACES, batch.replace('\'', '"').getBytes(StandardCharsets.UTF_8)))

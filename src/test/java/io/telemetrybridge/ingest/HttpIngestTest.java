@@ -32,7 +32,8 @@ class HttpIngestTest {
 
     @BeforeAll
     static void start() {
-        bridge = RunningBridge.start(Map.of("camel.server.maxBodySize", "65536"));
+        bridge = RunningBridge.start(Map.of("camel.server.maxBodySize", "65536",
+                "camel.component.kafka.max-request-size", "4096"));
     }
 
     @AfterAll
@@ -132,6 +133,52 @@ class HttpIngestTest {
         }
         assertThat(response.body()).doesNotContain("Exception", "\tat ");
         assertThat(Topics.endOffsetSum(bridge.topic("metrics"))).isEqualTo(before);
+    }
+
+    @Test
+    void batchWithoutItsItemListIs400NotAnEmptySuccess() {
+        // A metrics batch posted to the logs endpoint has no "logs" list.
+        HttpResponse<String> response = bridge.post("/api/v1/logs", "application/json",
+                Json.resource("golden/seed/metrics-batch.json"));
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(Json.tree(response.body()).get("message").textValue())
+                .isEqualTo("logs: required field is missing or null");
+    }
+
+    @Test
+    void overflowingNumberIs400NotInfinity() {
+        String batch = "{'id':'0b4f5a3e-6f0c-4d5e-8f7a-1b2c3d4e5f60','timestamp':'2025-01-01T00:00:00Z','metrics':["
+                + "{'name':'a','metric_type':'Gauge','value':{'Gauge':1e400},'timestamp':'2025-01-01T00:00:00Z'}]}";
+        HttpResponse<String> response = bridge.post("/api/v1/metrics", "application/json",
+                batch.replace('\'', '"').getBytes(StandardCharsets.UTF_8));
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(Json.tree(response.body()).get("message").textValue())
+                .isEqualTo("metrics[0].value.Gauge: expected a finite number, got Infinity");
+    }
+
+    @Test
+    void itemTooLargeForKafkaIs413BeforeAnythingIsPublished() {
+        long before = Topics.endOffsetSum(bridge.topic("logs"));
+        String big = "x".repeat(5000);
+        String batch = "{'id':'0b4f5a3e-6f0c-4d5e-8f7a-1b2c3d4e5f60','timestamp':'2025-01-01T00:00:00Z','logs':["
+                + "{'timestamp':'2025-01-01T00:00:00Z','level':'Info','message':'small'},"
+                + "{'timestamp':'2025-01-01T00:00:00Z','level':'Info','message':'" + big + "'},"
+                + "{'timestamp':'2025-01-01T00:00:00Z','level':'Info','message':'small too'}]}";
+
+        HttpResponse<String> response = bridge.post("/api/v1/logs", "application/json",
+                batch.replace('\'', '"').getBytes(StandardCharsets.UTF_8));
+
+        assertThat(response.statusCode()).isEqualTo(413);
+        JsonNode error = Json.tree(response.body());
+        assertThat(error.get("field").textValue()).isEqualTo("logs[1]");
+        assertThat(error.get("message").textValue()).contains("over the limit of 4096 bytes");
+        assertThat(Topics.endOffsetSum(bridge.topic("logs"))).isEqualTo(before);
+    }
+
+    @Test
+    void charsetOtherThanUtf8Is415() {
+        assertThat(bridge.post("/api/v1/logs", "application/json; charset=ISO-8859-1",
+                Json.resource("golden/seed/logs-batch.json")).statusCode()).isEqualTo(415);
     }
 
     @Test

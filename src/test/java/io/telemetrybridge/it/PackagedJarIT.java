@@ -34,15 +34,17 @@ class PackagedJarIT {
         copyTree(PROJECT.resolve("routes"), workDir.resolve("routes"));
         int kafkaPort = KafkaBroker.freePort();
         int httpPort = KafkaBroker.freePort();
+        int managementPort = KafkaBroker.freePort();
         Path log = workDir.resolve("bridge.log");
         Process bridge = new ProcessBuilder(java(), "-Dbridge.kafka.embedded.port=" + kafkaPort,
                 "-Dbridge.heartbeat.enabled=false",
                 "-Dbridge.kafka.embedded.controller-port=" + KafkaBroker.freePort(),
-                "-Dcamel.server.port=" + httpPort, "-Dcamel.management.port=" + KafkaBroker.freePort(),
+                "-Dcamel.server.port=" + httpPort, "-Dcamel.management.port=" + managementPort,
                 "-jar", JAR.toString())
                 .directory(workDir.toFile()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         try {
-            HttpResponse<String> response = postWhenUp(httpPort,
+            awaitReady(managementPort);
+            HttpResponse<String> response = post(httpPort,
                     Files.readAllBytes(PROJECT.resolve("examples/metrics-batch.json")));
             assertThat(response.statusCode()).as(Files.readString(log)).isEqualTo(200);
             assertThat(response.body()).contains("\"records_written\":2");
@@ -81,6 +83,21 @@ class PackagedJarIT {
     }
 
     @Test
+    void startedOutsideTheProjectFolderItSaysWhereToRunItFrom() throws Exception {
+        Path workDir = Files.createTempDirectory("jar-no-routes-");
+        Path log = workDir.resolve("bridge.log");
+        Process bridge = new ProcessBuilder(java(), "-Dbridge.kafka.embedded.port=" + KafkaBroker.freePort(),
+                "-Dbridge.kafka.embedded.controller-port=" + KafkaBroker.freePort(),
+                "-Dcamel.server.port=" + KafkaBroker.freePort(), "-Dcamel.management.port=" + KafkaBroker.freePort(),
+                "-jar", JAR.toString())
+                .directory(workDir.toFile()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+
+        assertThat(bridge.waitFor(90, TimeUnit.SECONDS)).as("JVM exits after a failed start").isTrue();
+        assertThat(bridge.exitValue()).isNotZero();
+        assertThat(Files.readString(log)).contains("run the bridge from the folder that holds routes/");
+    }
+
+    @Test
     void brokenRouteFileAfterTheBrokerStartedStillLetsTheJvmExit() throws Exception {
         Path workDir = Files.createTempDirectory("jar-bad-route-");
         copyTree(PROJECT.resolve("routes"), workDir.resolve("routes"));
@@ -101,22 +118,30 @@ class PackagedJarIT {
                 .contains("Embedded Kafka broker on 127.0.0.1:" + kafkaPort + " stopped");
     }
 
-    private static HttpResponse<String> postWhenUp(int port, byte[] body) throws Exception {
+    /** Waits for the readiness probe: the HTTP servers listen before the routes are added. */
+    private static void awaitReady(int managementPort) throws Exception {
         HttpClient http = HttpClient.newHttpClient();
+        HttpRequest ready = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort
+                + "/observe/health/ready")).timeout(Duration.ofSeconds(5)).build();
+        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        while (System.nanoTime() < deadline) {
+            try {
+                if (http.send(ready, HttpResponse.BodyHandlers.ofString()).statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException notYetListening) {
+                // keep waiting
+            }
+            Thread.sleep(250);
+        }
+        throw new AssertionError("bridge not ready within 90 s");
+    }
+
+    private static HttpResponse<String> post(int port, byte[] body) throws Exception {
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v1/metrics"))
                 .header("Content-Type", "application/json").timeout(Duration.ofSeconds(30))
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
-        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-        while (true) {
-            try {
-                return http.send(request, HttpResponse.BodyHandlers.ofString());
-            } catch (IOException notYetListening) {
-                if (System.nanoTime() > deadline) {
-                    throw notYetListening;
-                }
-                Thread.sleep(250);
-            }
-        }
+        return HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
     }
 
     private static String java() {
