@@ -4,7 +4,17 @@ package io.telemetrybridge.codec;
 public class UnsupportedMediaTypeException extends RuntimeException {
 
     public UnsupportedMediaTypeException(String contentType, String expected) {
-        super("unsupported Content-Type " + (contentType == null ? "(none)" : "'" + contentType + "'")
+        this("unsupported Content-Type " + (contentType == null ? "(none)" : "'" + contentType + "'")
                 + ": expected " + expected);
+    }
+
+    private UnsupportedMediaTypeException(String message) {
+        super(message);
+    }
+
+    /** The request's {@code Content-Encoding} is not one the endpoint decodes. */
+    public static UnsupportedMediaTypeException contentEncoding(String coding, String expected) {
+        return new UnsupportedMediaTypeException("unsupported Content-Encoding '" + coding + "': expected "
+                + expected);
     }
 }

@@ -4,14 +4,17 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.telemetrybridge.codec.SeedJson;
 import io.telemetrybridge.codec.SeedReader;
 import io.telemetrybridge.error.HttpErrors;
+import io.telemetrybridge.error.OtlpErrors;
 import io.telemetrybridge.ingest.FileIngest;
 import io.telemetrybridge.ingest.Heartbeat;
 import io.telemetrybridge.ingest.HttpIngest;
+import io.telemetrybridge.ingest.OtlpIngest;
 import io.telemetrybridge.ingest.TelemetryRecords;
 import io.telemetrybridge.kafka.EmbeddedKafkaBroker;
 import io.telemetrybridge.kafka.SharedProducers;
 import io.telemetrybridge.kafka.TopicInitializer;
 import io.telemetrybridge.observe.BridgeMeters;
+import io.telemetrybridge.otlp.OtlpRequests;
 import java.util.Map;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -26,8 +29,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Wires the bridge before its routes start: validates {@link BridgeSettings}, starts the embedded Kafka
  * broker when no cluster is configured, points camel-kafka at the cluster, creates missing topics, and binds
- * the beans the YAML routes call ({@code httpIngest}, {@code fileIngest}, {@code heartbeat},
- * {@code bridgeMeters}, {@code httpErrors}, {@code seedJson}).
+ * the beans the YAML routes call ({@code httpIngest}, {@code otlpIngest}, {@code fileIngest}, {@code heartbeat},
+ * {@code bridgeMeters}, {@code httpErrors}, {@code otlpErrors}, {@code seedJson}).
  */
 public final class BridgeConfiguration implements CamelConfiguration, AutoCloseable {
 
@@ -87,6 +90,9 @@ public final class BridgeConfiguration implements CamelConfiguration, AutoClosea
         registry.bind("fileIngest", new FileIngest(reader, records, meters));
         registry.bind("heartbeat", new Heartbeat(records, meters));
         registry.bind("httpErrors", new HttpErrors(mapper, settings.retryAfterSeconds()));
+        registry.bind("otlpIngest", new OtlpIngest(new OtlpRequests(settings.otlpMaxJsonDepth(),
+                settings.maxDecompressedBytes()), settings.otlpEncodings(), records, meters));
+        registry.bind("otlpErrors", new OtlpErrors(settings.retryAfterSeconds()));
     }
 
     private static int orDefault(Integer value, int fallback) {

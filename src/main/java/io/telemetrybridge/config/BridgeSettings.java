@@ -1,6 +1,7 @@
 package io.telemetrybridge.config;
 
 import io.telemetrybridge.model.Signal;
+import io.telemetrybridge.otlp.OtlpEncoding;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -25,6 +26,9 @@ import org.apache.camel.spi.PropertiesComponent;
  * @param partitions             partitions of topics the bridge creates
  * @param replicationFactor      replication factor of topics the bridge creates
  * @param retryAfterSeconds      {@code Retry-After} sent with 503 when Kafka cannot take records
+ * @param maxDecompressedBytes   largest request body accepted once decompressed, in bytes
+ * @param otlpMaxJsonDepth       deepest JSON nesting accepted in OTLP/JSON requests
+ * @param otlpEncodings          how OTLP requests of each signal become Kafka records
  */
 public record BridgeSettings(
         String bootstrapServers,
@@ -36,7 +40,10 @@ public record BridgeSettings(
         String dlqTopic,
         int partitions,
         short replicationFactor,
-        int retryAfterSeconds) {
+        int retryAfterSeconds,
+        long maxDecompressedBytes,
+        int otlpMaxJsonDepth,
+        Map<Signal, OtlpEncoding> otlpEncodings) {
 
     /** Prefix of all our own keys. */
     public static final String PREFIX = "bridge.";
@@ -66,8 +73,10 @@ public record BridgeSettings(
             bootstrap = properties.resolveProperty("camel.component.kafka.brokers").orElse("").trim();
         }
         Map<Signal, String> topics = new EnumMap<>(Signal.class);
+        Map<Signal, OtlpEncoding> encodings = new EnumMap<>(Signal.class);
         for (Signal s : Signal.values()) {
             topics.put(s, r.topic("topics." + s.id(), "telemetry." + s.id()));
+            encodings.put(s, r.encoding("otlp." + s.id() + ".encoding"));
         }
         BridgeSettings settings = new BridgeSettings(
                 bootstrap,
@@ -79,7 +88,10 @@ public record BridgeSettings(
                 r.topic("topics.dlq", "telemetry.dlq"),
                 (int) r.positive("topics.partitions", 3),
                 (short) r.positive("topics.replication-factor", 1),
-                (int) r.positive("http.retry-after-seconds", 5));
+                (int) r.positive("http.retry-after-seconds", 5),
+                r.positive("http.max-decompressed-bytes", 20_971_520),
+                (int) r.positive("otlp.max-json-depth", 64),
+                encodings);
         r.positive("file.quiet-period-ms", 1000);
         r.positive("file.poll-interval-ms", 1000);
         r.positive("heartbeat.period-ms", 30_000);
@@ -140,6 +152,16 @@ public record BridgeSettings(
                 errors.add(PREFIX + key + ": expected true or false, got '" + v + "'");
             }
             return Boolean.parseBoolean(v);
+        }
+
+        OtlpEncoding encoding(String key) {
+            String v = text(key, "json");
+            try {
+                return OtlpEncoding.named(v);
+            } catch (IllegalArgumentException e) {
+                errors.add(PREFIX + key + ": " + e.getMessage());
+                return OtlpEncoding.named("json");
+            }
         }
 
         String topic(String key, String fallback) {

@@ -20,7 +20,6 @@ import java.util.Base64;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -287,7 +286,8 @@ public final class OtlpJsonReader {
         });
     }
 
-    static Set<String> hexIdFields() {
-        return HEX_ID_FIELDS.keySet();
+    /** {@code true} for the bytes fields OTLP/JSON writes as hex (trace and span ids). */
+    static boolean isHexId(FieldDescriptor field) {
+        return HEX_ID_FIELDS.containsKey(field.getName());
     }
 }

@@ -1,0 +1,67 @@
+package io.telemetrybridge.error;
+
+import com.google.rpc.Code;
+import com.google.rpc.Status;
+import io.telemetrybridge.ingest.OtlpIngest;
+import io.telemetrybridge.otlp.OtlpJsonWriter;
+import io.telemetrybridge.otlp.OtlpRequests;
+import java.util.UUID;
+import org.apache.camel.Exchange;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Error answers of the OTLP/HTTP receiver: a {@code google.rpc.Status} in the request's encoding (protobuf or
+ * OTLP/JSON; JSON when the request's media type is not one of them), with the HTTP status the OTLP
+ * specification names: 400 (not retryable), 413, 415, 503 with {@code Retry-After} (retryable), 500 for our own
+ * bugs only. Called from the {@code otlp-errors} route configuration.
+ */
+public final class OtlpErrors {
+
+    private static final Logger LOG = LoggerFactory.getLogger(OtlpErrors.class);
+
+    private final int retryAfterSeconds;
+
+    public OtlpErrors(int retryAfterSeconds) {
+        this.retryAfterSeconds = retryAfterSeconds;
+    }
+
+    public void badRequest(Exchange exchange) throws Exception {
+        respond(exchange, 400, Code.INVALID_ARGUMENT, caught(exchange).getMessage());
+    }
+
+    public void tooLarge(Exchange exchange) throws Exception {
+        respond(exchange, 413, Code.RESOURCE_EXHAUSTED, caught(exchange).getMessage());
+    }
+
+    public void unsupportedMediaType(Exchange exchange) throws Exception {
+        respond(exchange, 415, Code.INVALID_ARGUMENT, caught(exchange).getMessage());
+    }
+
+    public void unavailable(Exchange exchange) throws Exception {
+        Exception e = caught(exchange);
+        LOG.warn("Kafka did not accept records for {}: {}", exchange.getFromRouteId(), e.getMessage());
+        respond(exchange, 503, Code.UNAVAILABLE, "Kafka is not accepting records now (" + e.getMessage()
+                + "); retry after " + retryAfterSeconds + " s");
+        exchange.getMessage().setHeader("Retry-After", String.valueOf(retryAfterSeconds));
+    }
+
+    public void internal(Exchange exchange) throws Exception {
+        String id = UUID.randomUUID().toString();
+        LOG.error("Internal error {} in route {}", id, exchange.getFromRouteId(), caught(exchange));
+        respond(exchange, 500, Code.INTERNAL, "internal error " + id + "; the bridge's log has the details");
+    }
+
+    private static Exception caught(Exchange exchange) {
+        return exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+    }
+
+    private static void respond(Exchange exchange, int httpStatus, Code code, String message) throws Exception {
+        Status status = Status.newBuilder().setCode(code.getNumber()).setMessage(message).build();
+        boolean json = exchange.getProperty(OtlpIngest.JSON, true, Boolean.class);
+        exchange.getMessage().removeHeaders("*");
+        exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, httpStatus);
+        exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, json ? "application/json" : OtlpRequests.PROTOBUF);
+        exchange.getMessage().setBody(json ? OtlpJsonWriter.write(status) : status.toByteArray());
+    }
+}

@@ -1,0 +1,115 @@
+package io.telemetrybridge.ingest;
+
+import com.google.protobuf.Message;
+import io.opentelemetry.proto.collector.logs.v1.ExportLogsPartialSuccess;
+import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceResponse;
+import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsPartialSuccess;
+import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceResponse;
+import io.opentelemetry.proto.collector.trace.v1.ExportTracePartialSuccess;
+import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
+import io.telemetrybridge.codec.InvalidInputException;
+import io.telemetrybridge.kafka.KeyedRecord;
+import io.telemetrybridge.model.Signal;
+import io.telemetrybridge.observe.BridgeMeters;
+import io.telemetrybridge.otlp.OtlpEncoding;
+import io.telemetrybridge.otlp.OtlpJsonWriter;
+import io.telemetrybridge.otlp.OtlpRequests;
+import io.telemetrybridge.otlp.OtlpValidation;
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+import org.apache.camel.Exchange;
+
+/**
+ * Route steps of the OTLP/HTTP receiver ({@code POST /v1/traces|metrics|logs}): decode the export request,
+ * leave out invalid items (reported as {@code partial_success}), turn the rest into records with the signal's
+ * configured {@link OtlpEncoding}, and after Kafka acknowledged them all answer 200 with the
+ * Export*ServiceResponse in the request's encoding. Source: OTLP specification, "OTLP/HTTP".
+ */
+public final class OtlpIngest {
+
+    /** Exchange property: {@code true} when the request (and so every answer) is OTLP/JSON. */
+    public static final String JSON = "otlpJson";
+    private static final String REJECTED = "otlpRejected";
+    private static final String REJECTED_MESSAGE = "otlpRejectedMessage";
+    static final String SOURCE = "otlp-http";
+
+    private final OtlpRequests requests;
+    private final Map<Signal, OtlpEncoding> encodings;
+    private final TelemetryRecords records;
+    private final BridgeMeters meters;
+
+    public OtlpIngest(OtlpRequests requests, Map<Signal, OtlpEncoding> encodings, TelemetryRecords records,
+            BridgeMeters meters) {
+        this.requests = requests;
+        this.encodings = encodings;
+        this.records = records;
+        this.meters = meters;
+    }
+
+    /** Decodes the request and makes its records the body; nothing is sent if this throws. */
+    public void read(Exchange exchange, String signal) throws IOException {
+        Signal s = Signal.of(signal);
+        String contentType = exchange.getMessage().getHeader(Exchange.CONTENT_TYPE, String.class);
+        exchange.setProperty(TelemetryRecords.SIGNAL, s);
+        exchange.setProperty(JSON, !isProtobuf(contentType));
+        Message request;
+        try {
+            request = requests.decode(s, contentType, exchange.getMessage().getHeader("Content-Encoding",
+                    String.class), exchange.getMessage().getBody(byte[].class));
+        } catch (InvalidInputException e) {
+            meters.rejected(s, SOURCE, 1);
+            throw e;
+        }
+        OtlpValidation.Result valid = OtlpValidation.check(s, request);
+        OtlpEncoding encoding = encodings.get(s);
+        List<KeyedRecord> encoded = encoding.encode(s, valid.request());
+        for (int i = 0; i < encoded.size(); i++) {
+            records.checkSize(encoded.get(i), "record " + i + " (" + encoding.name() + ")");
+        }
+        if (valid.rejected() > 0) {
+            meters.rejected(s, SOURCE, valid.rejected());
+        }
+        records.toBody(exchange, s, SOURCE, encoding.contentType(), schemaVersion(encoding), encoded);
+        exchange.setProperty(REJECTED, valid.rejected());
+        exchange.setProperty(REJECTED_MESSAGE, valid.message());
+    }
+
+    /** Answers 200 with the Export*ServiceResponse, in the request's encoding. */
+    public void respond(Exchange exchange) throws IOException {
+        meters.published(exchange);
+        Signal signal = exchange.getProperty(TelemetryRecords.SIGNAL, Signal.class);
+        long rejected = exchange.getProperty(REJECTED, 0L, Long.class);
+        String message = exchange.getProperty(REJECTED_MESSAGE, "", String.class);
+        Message response = response(signal, rejected, message == null ? "" : message);
+        boolean json = exchange.getProperty(JSON, true, Boolean.class);
+        exchange.getMessage().removeHeaders("*");
+        exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, 200);
+        exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, json ? "application/json" : OtlpRequests.PROTOBUF);
+        exchange.getMessage().setBody(json ? OtlpJsonWriter.write(response) : response.toByteArray());
+    }
+
+    private static Message response(Signal signal, long rejected, String message) {
+        return switch (signal) {
+            case TRACES -> rejected == 0 ? ExportTraceServiceResponse.getDefaultInstance()
+                    : ExportTraceServiceResponse.newBuilder().setPartialSuccess(ExportTracePartialSuccess.newBuilder()
+                            .setRejectedSpans(rejected).setErrorMessage(message)).build();
+            case METRICS -> rejected == 0 ? ExportMetricsServiceResponse.getDefaultInstance()
+                    : ExportMetricsServiceResponse.newBuilder().setPartialSuccess(ExportMetricsPartialSuccess
+                            .newBuilder().setRejectedDataPoints(rejected).setErrorMessage(message)).build();
+            case LOGS -> rejected == 0 ? ExportLogsServiceResponse.getDefaultInstance()
+                    : ExportLogsServiceResponse.newBuilder().setPartialSuccess(ExportLogsPartialSuccess.newBuilder()
+                            .setRejectedLogRecords(rejected).setErrorMessage(message)).build();
+        };
+    }
+
+    /** {@code 1} for seed-shaped JSON records (as the seed API writes), else the encoding's name. */
+    private static String schemaVersion(OtlpEncoding encoding) {
+        return encoding.name().equals("json") ? io.telemetrybridge.kafka.RecordHeaders.SEED_SCHEMA_VERSION
+                : encoding.name();
+    }
+
+    private static boolean isProtobuf(String contentType) {
+        return io.telemetrybridge.codec.MediaTypes.matches(contentType, OtlpRequests.PROTOBUF);
+    }
+}

@@ -1,0 +1,45 @@
+package io.telemetrybridge.otlp;
+
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+
+/**
+ * Passes bytes through until {@code limit} have been read, then throws {@link RequestTooLargeException}: a
+ * small gzip body that inflates to gigabytes is stopped after {@code limit} bytes, never inflated whole.
+ */
+final class BoundedInputStream extends FilterInputStream {
+
+    private final long limit;
+    private long count;
+
+    BoundedInputStream(InputStream in, long limit) {
+        super(in);
+        this.limit = limit;
+    }
+
+    @Override
+    public int read() throws IOException {
+        int b = super.read();
+        if (b >= 0) {
+            count(1);
+        }
+        return b;
+    }
+
+    @Override
+    public int read(byte[] buffer, int offset, int length) throws IOException {
+        int n = super.read(buffer, offset, (int) Math.min(length, limit - count + 1));
+        if (n > 0) {
+            count(n);
+        }
+        return n;
+    }
+
+    private void count(int n) {
+        count += n;
+        if (count > limit) {
+            throw new RequestTooLargeException(limit);
+        }
+    }
+}

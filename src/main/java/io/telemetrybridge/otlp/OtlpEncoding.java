@@ -1,0 +1,48 @@
+package io.telemetrybridge.otlp;
+
+import com.google.protobuf.Message;
+import io.telemetrybridge.kafka.KeyedRecord;
+import io.telemetrybridge.model.Signal;
+import java.io.IOException;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * How an OTLP export request becomes Kafka records, chosen per signal by name
+ * ({@code bridge.otlp.<signal>.encoding}):
+ * <ul>
+ *   <li>{@code json}: one record per span, metric data point or log record, in the seed's record shape plus
+ *       what OTLP carries (README, "OTLP mapping");</li>
+ *   <li>{@code otlp_proto}: one record per resource, the export request holding that resource's data in the
+ *       binary protobuf encoding, as the OpenTelemetry Collector's kafkaexporter writes it;</li>
+ *   <li>{@code otlp_json}: the same in OTLP/JSON.</li>
+ * </ul>
+ */
+public interface OtlpEncoding {
+
+    /** The name used in configuration and in the record header {@code telemetry.schema-version}. */
+    String name();
+
+    /** Media type of the record values. */
+    String contentType();
+
+    /**
+     * @param request a valid Export{Trace,Metrics,Logs}ServiceRequest of {@code signal}
+     */
+    List<KeyedRecord> encode(Signal signal, Message request) throws IOException;
+
+    /**
+     * The encoding called {@code name}.
+     *
+     * @throws IllegalArgumentException for an unknown name, listing the known ones
+     */
+    static OtlpEncoding named(String name) {
+        return switch (name.trim().toLowerCase(Locale.ROOT)) {
+            case "json" -> new JsonRecordsEncoding();
+            case "otlp_proto" -> new OtlpProtoEncoding(false);
+            case "otlp_json" -> new OtlpProtoEncoding(true);
+            default -> throw new IllegalArgumentException("unknown encoding '" + name
+                    + "': expected json, otlp_proto or otlp_json");
+        };
+    }
+}

@@ -1,0 +1,93 @@
+package io.telemetrybridge.otlp;
+
+import com.google.protobuf.CodedInputStream;
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.Message;
+import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
+import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
+import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
+import io.telemetrybridge.codec.InvalidInputException;
+import io.telemetrybridge.codec.MediaTypes;
+import io.telemetrybridge.codec.UnsupportedMediaTypeException;
+import io.telemetrybridge.model.Signal;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Locale;
+import java.util.zip.GZIPInputStream;
+
+/**
+ * Decodes an OTLP/HTTP request body into its Export*ServiceRequest, as the OTLP specification's "OTLP/HTTP"
+ * section asks: {@code application/x-protobuf} or {@code application/json} (matched in any case, with
+ * parameters), {@code Content-Encoding} {@code gzip} or {@code identity}. The decompressed size is bounded
+ * while inflating.
+ */
+public final class OtlpRequests {
+
+    public static final String PROTOBUF = "application/x-protobuf";
+
+    private final OtlpJsonReader jsonReader;
+    private final long maxDecompressedBytes;
+
+    public OtlpRequests(int maxJsonDepth, long maxDecompressedBytes) {
+        this.jsonReader = new OtlpJsonReader(maxJsonDepth);
+        this.maxDecompressedBytes = maxDecompressedBytes;
+    }
+
+    /** {@code true} for an OTLP/JSON request, {@code false} for binary protobuf. */
+    public static boolean isJson(String contentType) {
+        if (MediaTypes.matches(contentType, MediaTypes.JSON)) {
+            return true;
+        }
+        if (MediaTypes.matches(contentType, PROTOBUF)) {
+            return false;
+        }
+        throw new UnsupportedMediaTypeException(contentType, PROTOBUF + " or " + MediaTypes.JSON);
+    }
+
+    /**
+     * @throws UnsupportedMediaTypeException for an unknown media type or content coding (415)
+     * @throws RequestTooLargeException      when the decompressed body exceeds the limit (413)
+     * @throws InvalidInputException         when the body does not decode as declared (400)
+     */
+    public Message decode(Signal signal, String contentType, String contentEncoding, byte[] body) {
+        boolean json = isJson(contentType);
+        try (InputStream in = new BoundedInputStream(decompressed(contentEncoding, body), maxDecompressedBytes)) {
+            if (json) {
+                return jsonReader.read(in, builder(signal)).build();
+            }
+            CodedInputStream coded = CodedInputStream.newInstance(in);
+            coded.setSizeLimit((int) Math.min(Integer.MAX_VALUE, maxDecompressedBytes + 1));
+            return builder(signal).mergeFrom(coded).build();
+        } catch (InvalidProtocolBufferException e) {
+            throw new InvalidInputException("", "not a valid protobuf " + requestName(signal) + ": " + e.getMessage());
+        } catch (IOException e) {
+            throw new InvalidInputException("", "the body is not valid " + contentEncoding + ": " + e.getMessage());
+        }
+    }
+
+    private static InputStream decompressed(String contentEncoding, byte[] body) throws IOException {
+        String coding = contentEncoding == null ? "identity" : contentEncoding.trim().toLowerCase(Locale.ROOT);
+        return switch (coding) {
+            case "", "identity" -> new ByteArrayInputStream(body);
+            case "gzip", "x-gzip" -> new GZIPInputStream(new ByteArrayInputStream(body), 8192);
+            default -> throw UnsupportedMediaTypeException.contentEncoding(contentEncoding, "gzip or identity");
+        };
+    }
+
+    private static Message.Builder builder(Signal signal) {
+        return switch (signal) {
+            case TRACES -> ExportTraceServiceRequest.newBuilder();
+            case METRICS -> ExportMetricsServiceRequest.newBuilder();
+            case LOGS -> ExportLogsServiceRequest.newBuilder();
+        };
+    }
+
+    static String requestName(Signal signal) {
+        return switch (signal) {
+            case TRACES -> "ExportTraceServiceRequest";
+            case METRICS -> "ExportMetricsServiceRequest";
+            case LOGS -> "ExportLogsServiceRequest";
+        };
+    }
+}

@@ -1,0 +1,94 @@
+package io.telemetrybridge.otlp;
+
+import com.google.protobuf.ByteString;
+import com.google.protobuf.Message;
+import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
+import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
+import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
+import io.opentelemetry.proto.logs.v1.LogRecord;
+import io.opentelemetry.proto.logs.v1.ResourceLogs;
+import io.opentelemetry.proto.logs.v1.ScopeLogs;
+import io.opentelemetry.proto.trace.v1.ResourceSpans;
+import io.opentelemetry.proto.trace.v1.ScopeSpans;
+import io.opentelemetry.proto.trace.v1.Span;
+import io.telemetrybridge.model.Signal;
+import java.util.function.Predicate;
+
+/**
+ * Per-item checks behind OTLP's {@code partial_success}: items that break a rule are left out and counted, the
+ * rest is published. A span needs a 16-byte trace id and an 8-byte span id, neither all zeros, and an empty or
+ * 8-byte parent span id; a log record's trace and span ids are empty or 16 and 8 bytes. (OTLP/JSON ids of the
+ * wrong length are already refused while reading, with 400.) Source: OpenTelemetry trace API (valid
+ * SpanContext), opentelemetry-proto trace.proto and logs.proto field comments.
+ */
+public final class OtlpValidation {
+
+    /** The request with invalid items removed, how many were removed, and why. */
+    public record Result(Message request, long rejected, String message) {}
+
+    private OtlpValidation() {}
+
+    public static Result check(Signal signal, Message request) {
+        return switch (signal) {
+            case TRACES -> spans((ExportTraceServiceRequest) request);
+            case LOGS -> logs((ExportLogsServiceRequest) request);
+            case METRICS -> new Result((ExportMetricsServiceRequest) request, 0, null);
+        };
+    }
+
+    private static final Predicate<Span> VALID_SPAN = s -> validId(s.getTraceId(), 16) && validId(s.getSpanId(), 8)
+            && (s.getParentSpanId().isEmpty() || s.getParentSpanId().size() == 8);
+
+    private static final Predicate<LogRecord> VALID_LOG = l -> (l.getTraceId().isEmpty() || l.getTraceId().size() == 16)
+            && (l.getSpanId().isEmpty() || l.getSpanId().size() == 8);
+
+    private static Result spans(ExportTraceServiceRequest request) {
+        long invalid = request.getResourceSpansList().stream().flatMap(rs -> rs.getScopeSpansList().stream())
+                .flatMap(ss -> ss.getSpansList().stream()).filter(VALID_SPAN.negate()).count();
+        if (invalid == 0) {
+            return new Result(request, 0, null);
+        }
+        ExportTraceServiceRequest.Builder b = request.toBuilder().clearResourceSpans();
+        for (ResourceSpans rs : request.getResourceSpansList()) {
+            ResourceSpans.Builder rb = rs.toBuilder().clearScopeSpans();
+            for (ScopeSpans ss : rs.getScopeSpansList()) {
+                rb.addScopeSpans(ss.toBuilder().clearSpans().addAllSpans(ss.getSpansList().stream()
+                        .filter(VALID_SPAN).toList()));
+            }
+            b.addResourceSpans(rb);
+        }
+        return new Result(b.build(), invalid, invalid + " span(s) rejected: trace_id must be 16 bytes and span_id 8 "
+                + "bytes, neither all zeros; parent_span_id empty or 8 bytes");
+    }
+
+    private static Result logs(ExportLogsServiceRequest request) {
+        long invalid = request.getResourceLogsList().stream().flatMap(rl -> rl.getScopeLogsList().stream())
+                .flatMap(sl -> sl.getLogRecordsList().stream()).filter(VALID_LOG.negate()).count();
+        if (invalid == 0) {
+            return new Result(request, 0, null);
+        }
+        ExportLogsServiceRequest.Builder b = request.toBuilder().clearResourceLogs();
+        for (ResourceLogs rl : request.getResourceLogsList()) {
+            ResourceLogs.Builder rb = rl.toBuilder().clearScopeLogs();
+            for (ScopeLogs sl : rl.getScopeLogsList()) {
+                rb.addScopeLogs(sl.toBuilder().clearLogRecords().addAllLogRecords(sl.getLogRecordsList().stream()
+                        .filter(VALID_LOG).toList()));
+            }
+            b.addResourceLogs(rb);
+        }
+        return new Result(b.build(), invalid, invalid + " log record(s) rejected: trace_id must be empty or 16 "
+                + "bytes, span_id empty or 8 bytes");
+    }
+
+    private static boolean validId(ByteString id, int length) {
+        if (id.size() != length) {
+            return false;
+        }
+        for (int i = 0; i < length; i++) {
+            if (id.byteAt(i) != 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+}
