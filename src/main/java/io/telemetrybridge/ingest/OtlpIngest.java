@@ -53,10 +53,12 @@ public final class OtlpIngest {
         String contentType = exchange.getMessage().getHeader(Exchange.CONTENT_TYPE, String.class);
         exchange.setProperty(TelemetryRecords.SIGNAL, s);
         exchange.setProperty(JSON, !isProtobuf(contentType));
+        byte[] body = exchange.getMessage().getBody(byte[].class);
         Message request;
         try {
+            // An empty body is a valid, empty protobuf request.
             request = requests.decode(s, contentType, exchange.getMessage().getHeader("Content-Encoding",
-                    String.class), exchange.getMessage().getBody(byte[].class));
+                    String.class), body == null ? new byte[0] : body);
         } catch (InvalidInputException e) {
             meters.rejected(s, SOURCE, 1);
             throw e;
