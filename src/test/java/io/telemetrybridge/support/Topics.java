@@ -20,8 +20,9 @@ public final class Topics {
 
     private Topics() {}
 
-    /** A record as the tests compare it: key, headers and value as UTF-8 text. */
-    public record Rec(int partition, long offset, String key, Map<String, String> headers, String value) {}
+    /** A record as the tests compare it: key, headers and value as UTF-8 text, and the value's raw bytes. */
+    public record Rec(int partition, long offset, String key, Map<String, String> headers, String value,
+            byte[] raw) {}
 
     /** Every record of {@code topic} up to its current end offsets, ordered by partition then offset. */
     public static List<Rec> readAll(String topic) {
@@ -90,6 +91,6 @@ public final class Topics {
             headers.put(h.key(), new String(h.value(), StandardCharsets.UTF_8));
         }
         return new Rec(r.partition(), r.offset(), r.key() == null ? null : new String(r.key(), StandardCharsets.UTF_8),
-                headers, new String(r.value(), StandardCharsets.UTF_8));
+                headers, new String(r.value(), StandardCharsets.UTF_8), r.value());
     }
 }
