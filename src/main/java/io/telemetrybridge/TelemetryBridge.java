@@ -1,6 +1,7 @@
 package io.telemetrybridge;
 
 import io.telemetrybridge.kafka.RecordTail;
+import io.telemetrybridge.kafka.StandaloneBroker;
 import java.nio.file.NoSuchFileException;
 import java.util.Arrays;
 import java.util.Map;
@@ -33,10 +34,15 @@ public final class TelemetryBridge {
         if (args.length > 0 && args[0].equals("tail")) {
             System.exit(RecordTail.run(Arrays.copyOfRange(args, 1, args.length)));
         }
+        if (args.length > 0 && args[0].equals("broker")) {
+            System.exit(StandaloneBroker.run(Arrays.copyOfRange(args, 1, args.length)));
+        }
         if (args.length > 0) {
             System.out.println("""
                     usage: java -jar telemetry-bridge.jar            run the bridge (from the folder holding routes/)
                            java -jar telemetry-bridge.jar tail TOPIC [--bootstrap-servers HOST:PORT] [--follow]
+                           java -jar telemetry-bridge.jar broker [--port 9092] [--controller-port 9093]
+                                                                 [--data-dir data/kafka]
                     Settings: application.properties, -Dkey=value or environment variables; see README.md.""");
             System.exit(args[0].equals("--help") || args[0].equals("-h") ? 0 : 2);
         }

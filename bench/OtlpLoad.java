@@ -1,0 +1,176 @@
+import com.google.protobuf.ByteString;
+import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
+import io.opentelemetry.proto.common.v1.AnyValue;
+import io.opentelemetry.proto.common.v1.KeyValue;
+import io.opentelemetry.proto.resource.v1.Resource;
+import io.opentelemetry.proto.trace.v1.ResourceSpans;
+import io.opentelemetry.proto.trace.v1.ScopeSpans;
+import io.opentelemetry.proto.trace.v1.Span;
+import io.telemetrybridge.otlp.OtlpJsonWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Properties;
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
+/**
+ * Load generator of the benchmark (bench/run.sh): posts OTLP trace export requests of 100 spans (about 300
+ * bytes each in protobuf) to a running bridge from N concurrent connections for a fixed time, and prints one
+ * result line: records acknowledged by Kafka (topic end offsets before and after), 2xx answers, latency
+ * percentiles, and the bridge process's CPU time and peak RSS read from /proc.
+ *
+ * Usage: java -cp telemetry-bridge.jar bench/OtlpLoad.java URL ENCODING(proto|json) CONNECTIONS SECONDS
+ *        BOOTSTRAP TOPIC BRIDGE_PID
+ */
+public class OtlpLoad {
+
+    static final int SPANS_PER_REQUEST = 100;
+
+    public static void main(String[] args) throws Exception {
+        if (args[0].equals("--sizes")) {
+            ExportTraceServiceRequest r = request(new Random(42));
+            System.out.printf("protobuf: %d bytes per request, %.0f per span; OTLP/JSON: %d bytes per request%n",
+                    r.getSerializedSize(), r.getSerializedSize() / (double) SPANS_PER_REQUEST,
+                    OtlpJsonWriter.write(r).length);
+            return;
+        }
+        String url = args[0];
+        boolean json = args[1].equals("json");
+        int connections = Integer.parseInt(args[2]);
+        int seconds = Integer.parseInt(args[3]);
+        String bootstrap = args[4];
+        String topic = args[5];
+        long pid = Long.parseLong(args[6]);
+
+        List<byte[]> bodies = new ArrayList<>();
+        Random random = new Random(42);
+        for (int i = 0; i < 64; i++) {
+            ExportTraceServiceRequest request = request(random);
+            bodies.add(json ? OtlpJsonWriter.write(request) : request.toByteArray());
+        }
+        String contentType = json ? "application/json" : "application/x-protobuf";
+
+        long offsetsBefore = endOffsets(bootstrap, topic);
+        long cpuBefore = cpuTicks(pid);
+        AtomicLong ok = new AtomicLong();
+        AtomicLong failed = new AtomicLong();
+        List<long[]> latencies = new ArrayList<>();
+        long deadline = System.nanoTime() + Duration.ofSeconds(seconds).toNanos();
+        long started = System.nanoTime();
+        List<Thread> workers = new ArrayList<>();
+        for (int c = 0; c < connections; c++) {
+            long[] mine = new long[2_000_000];
+            latencies.add(mine);
+            int worker = c;
+            Thread t = new Thread(() -> {
+                // One client per worker: one connection each (HTTP/1.1 keep-alive).
+                HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+                int n = 0;
+                while (System.nanoTime() < deadline && n < mine.length - 1) {
+                    byte[] body = bodies.get((worker * 7 + n) % bodies.size());
+                    HttpRequest request = HttpRequest.newBuilder(URI.create(url)).header("Content-Type", contentType)
+                            .timeout(Duration.ofSeconds(30)).POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
+                    long t0 = System.nanoTime();
+                    try {
+                        HttpResponse<byte[]> r = client.send(request, HttpResponse.BodyHandlers.ofByteArray());
+                        if (r.statusCode() / 100 == 2) {
+                            ok.incrementAndGet();
+                        } else {
+                            failed.incrementAndGet();
+                        }
+                    } catch (Exception e) {
+                        failed.incrementAndGet();
+                    }
+                    mine[++n] = System.nanoTime() - t0;
+                    mine[0] = n;
+                }
+            });
+            workers.add(t);
+            t.start();
+        }
+        for (Thread t : workers) {
+            t.join();
+        }
+        double elapsed = (System.nanoTime() - started) / 1e9;
+        long cpuAfter = cpuTicks(pid);
+        // Acknowledged records are on the topic once the last answer came; allow a moment for end offsets.
+        Thread.sleep(500);
+        long records = endOffsets(bootstrap, topic) - offsetsBefore;
+
+        long[] all = latencies.stream().flatMapToLong(l -> Arrays.stream(l, 1, (int) l[0] + 1)).sorted().toArray();
+        double cpuMicros = (cpuAfter - cpuBefore) * (1_000_000.0 / 100); // /proc ticks are 1/100 s
+        System.out.printf("%-5s conns=%-3d requests_2xx=%-7d failed=%-5d records_on_kafka=%-9d expected=%-9d "
+                        + "records_per_s=%-9.0f p50_ms=%-7.2f p99_ms=%-7.2f cpu_us_per_record=%-6.2f%n",
+                json ? "json" : "proto", connections, ok.get(), failed.get(), records, ok.get() * SPANS_PER_REQUEST,
+                records / elapsed, percentile(all, 50), percentile(all, 99), cpuMicros / Math.max(1, records));
+    }
+
+    static double percentile(long[] sorted, int p) {
+        if (sorted.length == 0) {
+            return Double.NaN;
+        }
+        return sorted[Math.min(sorted.length - 1, (int) Math.ceil(p / 100.0 * sorted.length) - 1)] / 1e6;
+    }
+
+    /** 100 spans of about 300 bytes each in the binary encoding. */
+    static ExportTraceServiceRequest request(Random random) {
+        ScopeSpans.Builder scope = ScopeSpans.newBuilder();
+        long now = System.currentTimeMillis() * 1_000_000L;
+        byte[] traceId = new byte[16];
+        for (int i = 0; i < SPANS_PER_REQUEST; i++) {
+            if (i % 10 == 0) {
+                random.nextBytes(traceId);
+            }
+            byte[] spanId = new byte[8];
+            random.nextBytes(spanId);
+            scope.addSpans(Span.newBuilder().setTraceId(ByteString.copyFrom(traceId))
+                    .setSpanId(ByteString.copyFrom(spanId)).setName("GET /api/orders/{id}")
+                    .setKind(Span.SpanKind.SPAN_KIND_SERVER).setStartTimeUnixNano(now + i)
+                    .setEndTimeUnixNano(now + i + 1_500_000)
+                    .addAttributes(attr("http.request.method", "GET"))
+                    .addAttributes(attr("url.path", "/api/orders/" + random.nextInt(100000)))
+                    .addAttributes(attr("http.route", "/api/orders/{id}"))
+                    .addAttributes(attr("server.address", "orders.internal"))
+                    .addAttributes(attr("user_agent.original", "bench/1.0"))
+                    .addAttributes(KeyValue.newBuilder().setKey("http.response.status_code")
+                            .setValue(AnyValue.newBuilder().setIntValue(200))));
+        }
+        return ExportTraceServiceRequest.newBuilder().addResourceSpans(ResourceSpans.newBuilder()
+                .setResource(Resource.newBuilder().addAttributes(attr("service.name", "orders"))
+                        .addAttributes(attr("service.instance.id", "orders-7d9f")))
+                .addScopeSpans(scope)).build();
+    }
+
+    static KeyValue attr(String key, String value) {
+        return KeyValue.newBuilder().setKey(key).setValue(AnyValue.newBuilder().setStringValue(value)).build();
+    }
+
+    static long endOffsets(String bootstrap, String topic) {
+        Properties p = new Properties();
+        p.put("bootstrap.servers", bootstrap);
+        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p, new ByteArrayDeserializer(),
+                new ByteArrayDeserializer())) {
+            List<TopicPartition> parts = c.partitionsFor(topic).stream()
+                    .map(i -> new TopicPartition(topic, i.partition())).toList();
+            return c.endOffsets(parts).values().stream().mapToLong(Long::longValue).sum();
+        }
+    }
+
+    /** utime + stime of a process, in clock ticks (/proc/PID/stat fields 14 and 15). */
+    static long cpuTicks(long pid) throws Exception {
+        String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+    }
+}

@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# OTLP ingestion benchmark (a benchmark, not a test: it reports figures and asserts nothing).
+#
+# Starts a Kafka broker (the bridge jar's `broker` command, in its own process), the bridge against it (its own
+# process, heartbeat off), then posts OTLP trace export requests of 100 spans (~300 bytes each) as
+# OTLP/protobuf and OTLP/JSON from 1, 4 and 16 concurrent connections, and reports per run: records per
+# second acknowledged by Kafka (from topic end offsets, next to 2xx answers x 100), p50/p99 request latency,
+# the bridge's CPU microseconds per record and, at the end, its peak RSS. In the same run it measures Kafka's
+# own ProducerPerformance (kafka-tools 3.9.1) with 300-byte records and the bridge's producer settings on the
+# same broker, and prints each rate as a ratio of it.
+#
+#   bench/run.sh                      # 10 s per run; RUN_SECONDS=30 bench/run.sh for steadier figures
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+RUN_SECONDS=${RUN_SECONDS:-10}
+PP_RECORDS=${PP_RECORDS:-1500000}
+jar=$PWD/target/telemetry-bridge.jar
+work=$(mktemp -d /tmp/telemetry-bench.XXXXXX)
+pids=()
+cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
+}
+trap cleanup EXIT
+
+[ -f "$jar" ] || mvn -B -q package -DskipTests
+mvn -B -q dependency:copy -Dartifact=org.apache.kafka:kafka-tools:3.9.1 -DoutputDirectory="$work/lib" >/dev/null
+mvn -B -q dependency:copy -Dartifact=net.sourceforge.argparse4j:argparse4j:0.7.0 -DoutputDirectory="$work/lib" >/dev/null
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+wait_for() { for _ in $(seq 1 240); do if eval "$1" >/dev/null 2>&1; then return 0; fi; sleep 0.5; done; echo "timed out: $1" >&2; exit 1; }
+
+kafka_port=$(free_port); controller_port=$(free_port); http_port=$(free_port); mgmt_port=$(free_port)
+bootstrap=127.0.0.1:$kafka_port
+
+java -jar "$jar" broker --port "$kafka_port" --controller-port "$controller_port" --data-dir "$work/kafka" \
+  > "$work/broker.log" 2>&1 &
+pids+=($!)
+wait_for "grep -q 'Kafka broker listening' '$work/broker.log'"
+
+mkdir -p "$work/bridge" && cp -r routes "$work/bridge/"
+(cd "$work/bridge" && exec java -Xms512m -Xmx1g -Dbridge.kafka.bootstrap-servers="$bootstrap" \
+  -Dcamel.server.port="$http_port" -Dcamel.management.port="$mgmt_port" -Dbridge.heartbeat.enabled=false \
+  -jar "$jar" > "$work/bridge.log" 2>&1) &
+bridge_pid=$!
+pids+=($bridge_pid)
+wait_for "curl -sf http://127.0.0.1:$mgmt_port/observe/health/ready"
+
+load() { java -cp "$jar" bench/OtlpLoad.java "http://127.0.0.1:$http_port/v1/traces" "$1" "$2" "$3" \
+  "$bootstrap" telemetry.traces "$bridge_pid"; }
+
+echo "== machine: $(nproc) cores, $(java -version 2>&1 | head -1), run length ${RUN_SECONDS} s"
+java -cp "$jar" bench/OtlpLoad.java --sizes
+echo "== warm-up (not reported)"
+load proto 4 5 >/dev/null
+load json 4 5 >/dev/null
+echo "== bridge: OTLP/HTTP /v1/traces -> telemetry.traces (json records)"
+results=()
+for enc in proto json; do
+  for conns in 1 4 16; do
+    line=$(load "$enc" "$conns" "$RUN_SECONDS")
+    echo "$line"
+    results+=("$line")
+  done
+done
+echo "bridge peak RSS: $(awk '/VmHWM/ {printf "%.0f MiB", $2/1024}' /proc/$bridge_pid/status)"
+
+echo "== Kafka ProducerPerformance: $PP_RECORDS records of 300 bytes, bridge's producer settings"
+java -cp "$jar:$work/lib/*" org.apache.kafka.tools.TopicCommand --bootstrap-server "$bootstrap" --create \
+  --topic bench.producer-performance --partitions 3 --replication-factor 1 >/dev/null
+pp=$(java -cp "$jar:$work/lib/*" org.apache.kafka.tools.ProducerPerformance --topic bench.producer-performance \
+  --num-records "$PP_RECORDS" --record-size 300 --throughput -1 --producer-props bootstrap.servers="$bootstrap" \
+  acks=all enable.idempotence=true compression.type=lz4 linger.ms=5 batch.size=16384 2>/dev/null | tail -1)
+echo "$pp"
+pp_rate=$(echo "$pp" | sed -E 's/.*records sent, ([0-9.]+) records\/sec.*/\1/')
+
+echo "== ratio to ProducerPerformance ($pp_rate records/s)"
+for line in "${results[@]}"; do
+  rate=$(echo "$line" | sed -E 's/.*records_per_s=([0-9.]+).*/\1/')
+  echo "$line" | awk -v r="$rate" -v pp="$pp_rate" '{printf "%-5s %-9s %8.0f records/s = %.2f x ProducerPerformance\n", $1, $2, r, r/pp}'
+done
