@@ -26,16 +26,13 @@ final class LogRecords {
     static List<KeyedRecord> encode(ExportLogsServiceRequest request) throws IOException {
         List<KeyedRecord> records = new ArrayList<>();
         for (ResourceLogs rl : request.getResourceLogsList()) {
-            String service = JsonOut.attribute(rl.getResource().getAttributesList(), "service.name");
             String key = JsonOut.resourceKey(rl.getResource());
             for (ScopeLogs sl : rl.getScopeLogsList()) {
+                String context = JsonOut.context(rl.getResource(), rl.getSchemaUrl(), sl.getScope(), sl.getSchemaUrl());
                 for (LogRecord log : sl.getLogRecordsList()) {
                     JsonOut out = new JsonOut();
                     write(out, log);
-                    out.text("service_name", service);
-                    out.resource(rl.getResource(), rl.getSchemaUrl());
-                    out.scope(sl.getScope(), sl.getSchemaUrl());
-                    out.g.writeEndObject();
+                    out.closeWith(context);
                     records.add(new KeyedRecord(key, out.finish()));
                 }
             }

@@ -39,10 +39,11 @@ final class MetricRecords {
     static List<KeyedRecord> encode(ExportMetricsServiceRequest request) throws IOException {
         List<KeyedRecord> records = new ArrayList<>();
         for (ResourceMetrics rm : request.getResourceMetricsList()) {
-            Context ctx = new Context(rm, null, null);
+            String key = JsonOut.resourceKey(rm.getResource());
             for (ScopeMetrics sm : rm.getScopeMetricsList()) {
+                String context = JsonOut.context(rm.getResource(), rm.getSchemaUrl(), sm.getScope(), sm.getSchemaUrl());
                 for (Metric metric : sm.getMetricsList()) {
-                    Context c = new Context(rm, sm, metric);
+                    Context c = new Context(key, context, metric);
                     switch (metric.getDataCase()) {
                         case GAUGE -> {
                             for (NumberDataPoint p : metric.getGauge().getDataPointsList()) {
@@ -80,20 +81,18 @@ final class MetricRecords {
                     }
                 }
             }
-            ctx.hashCode();
         }
         return records;
     }
 
-    /** The resource, scope and metric a data point belongs to. */
-    private record Context(ResourceMetrics rm, ScopeMetrics sm, Metric metric) {
+    /** The metric a data point belongs to, its record key and its rendered resource and scope. */
+    private record Context(String key, String context, Metric metric) {
         KeyedRecord record(byte[] value) {
-            return new KeyedRecord(JsonOut.resourceKey(rm.getResource()), value);
+            return new KeyedRecord(key, value);
         }
 
         /** Opens the record and writes the fields common to every kind of point. */
-        JsonOut open(String metricType, long timeUnixNano, long startTimeUnixNano,
-                List<io.opentelemetry.proto.common.v1.KeyValue> attributes) throws IOException {
+        JsonOut open(String metricType) throws IOException {
             JsonOut out = new JsonOut();
             var g = out.g;
             g.writeStartObject();
@@ -133,17 +132,14 @@ final class MetricRecords {
             }
             g.writeEndArray();
             out.attributes("metadata", metric.getMetadataList());
-            out.text("service_name", JsonOut.attribute(rm.getResource().getAttributesList(), "service.name"));
-            out.resource(rm.getResource(), rm.getSchemaUrl());
-            out.scope(sm.getScope(), sm.getSchemaUrl());
-            g.writeEndObject();
+            out.closeWith(context);
             return out.finish();
         }
     }
 
     private static byte[] number(Context c, NumberDataPoint p, String metricType, String otlpType,
             AggregationTemporality temporality, Boolean monotonic) throws IOException {
-        JsonOut out = c.open(metricType, p.getTimeUnixNano(), p.getStartTimeUnixNano(), p.getAttributesList());
+        JsonOut out = c.open(metricType);
         var g = out.g;
         double value = p.hasAsInt() ? (double) p.getAsInt() : p.getAsDouble();
         g.writeObjectFieldStart("value");
@@ -161,7 +157,7 @@ final class MetricRecords {
 
     private static byte[] histogram(Context c, HistogramDataPoint p, AggregationTemporality temporality)
             throws IOException {
-        JsonOut out = c.open("Histogram", p.getTimeUnixNano(), p.getStartTimeUnixNano(), p.getAttributesList());
+        JsonOut out = c.open("Histogram");
         var g = out.g;
         g.writeObjectFieldStart("value");
         g.writeObjectFieldStart("Histogram");
@@ -194,7 +190,7 @@ final class MetricRecords {
 
     private static byte[] exponential(Context c, ExponentialHistogramDataPoint p,
             AggregationTemporality temporality) throws IOException {
-        JsonOut out = c.open("Histogram", p.getTimeUnixNano(), p.getStartTimeUnixNano(), p.getAttributesList());
+        JsonOut out = c.open("Histogram");
         var g = out.g;
         double base = Math.pow(2, Math.pow(2, -p.getScale()));
         g.writeObjectFieldStart("value");
@@ -232,7 +228,7 @@ final class MetricRecords {
     }
 
     private static byte[] summary(Context c, SummaryDataPoint p) throws IOException {
-        JsonOut out = c.open("Summary", p.getTimeUnixNano(), p.getStartTimeUnixNano(), p.getAttributesList());
+        JsonOut out = c.open("Summary");
         var g = out.g;
         g.writeObjectFieldStart("value");
         g.writeObjectFieldStart("Summary");

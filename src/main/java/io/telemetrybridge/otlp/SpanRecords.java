@@ -23,15 +23,12 @@ final class SpanRecords {
     static List<KeyedRecord> encode(ExportTraceServiceRequest request) throws IOException {
         List<KeyedRecord> records = new ArrayList<>();
         for (ResourceSpans rs : request.getResourceSpansList()) {
-            String service = JsonOut.attribute(rs.getResource().getAttributesList(), "service.name");
             for (ScopeSpans ss : rs.getScopeSpansList()) {
+                String context = JsonOut.context(rs.getResource(), rs.getSchemaUrl(), ss.getScope(), ss.getSchemaUrl());
                 for (Span span : ss.getSpansList()) {
                     JsonOut out = new JsonOut();
                     write(out, span);
-                    out.text("service_name", service);
-                    out.resource(rs.getResource(), rs.getSchemaUrl());
-                    out.scope(ss.getScope(), ss.getSchemaUrl());
-                    out.g.writeEndObject();
+                    out.closeWith(context);
                     records.add(new KeyedRecord(JsonOut.hex(span.getTraceId()), out.finish()));
                 }
             }
