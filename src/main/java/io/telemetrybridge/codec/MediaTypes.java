@@ -9,6 +9,18 @@ public final class MediaTypes {
 
     private MediaTypes() {}
 
+    /**
+     * The request header {@code name} as the client sent it. platform-http also copies URL query parameters
+     * into headers, after the real headers: when both exist the value is a list whose first entry is the header.
+     */
+    public static String header(org.apache.camel.Message message, String name) {
+        Object value = message.getHeader(name);
+        if (value instanceof java.util.List<?> list) {
+            return list.isEmpty() ? null : String.valueOf(list.get(0));
+        }
+        return value == null ? null : value.toString();
+    }
+
     /** {@code true} if {@code contentType} (a header value, may be null) names {@code expected}. */
     public static boolean matches(String contentType, String expected) {
         if (contentType == null) {

@@ -3,6 +3,7 @@ package io.telemetrybridge.config;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.telemetrybridge.codec.SeedJson;
 import io.telemetrybridge.codec.SeedReader;
+import io.telemetrybridge.error.HttpErrorPages;
 import io.telemetrybridge.error.HttpErrors;
 import io.telemetrybridge.error.OtlpErrors;
 import io.telemetrybridge.ingest.FileIngest;
@@ -64,6 +65,7 @@ public final class BridgeConfiguration implements CamelConfiguration, AutoClosea
         context.addService(producers, true, false);
         createTopics(context, settings, bootstrap);
         bindBeans(context, settings);
+        context.addStartupListener(new HttpErrorPages());
     }
 
     /** Stops the embedded broker if this configuration started one; safe to call more than once. */

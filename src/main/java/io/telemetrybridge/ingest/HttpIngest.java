@@ -39,7 +39,7 @@ public final class HttpIngest {
      */
     public void readBatch(Exchange exchange, String signal) {
         Signal s = Signal.of(signal);
-        MediaTypes.require(exchange.getMessage().getHeader(Exchange.CONTENT_TYPE, String.class), MediaTypes.JSON);
+        MediaTypes.require(MediaTypes.header(exchange.getMessage(), Exchange.CONTENT_TYPE), MediaTypes.JSON);
         byte[] body = exchange.getMessage().getBody(byte[].class);
         if (body == null || body.length == 0) {
             throw new InvalidInputException("", "empty request body: expected a " + batchName(s));

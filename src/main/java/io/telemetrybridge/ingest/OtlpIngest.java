@@ -8,6 +8,7 @@ import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceResponse;
 import io.opentelemetry.proto.collector.trace.v1.ExportTracePartialSuccess;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
 import io.telemetrybridge.codec.InvalidInputException;
+import io.telemetrybridge.codec.MediaTypes;
 import io.telemetrybridge.kafka.KeyedRecord;
 import io.telemetrybridge.model.Signal;
 import io.telemetrybridge.observe.BridgeMeters;
@@ -50,15 +51,15 @@ public final class OtlpIngest {
     /** Decodes the request and makes its records the body; nothing is sent if this throws. */
     public void read(Exchange exchange, String signal) throws IOException {
         Signal s = Signal.of(signal);
-        String contentType = exchange.getMessage().getHeader(Exchange.CONTENT_TYPE, String.class);
+        String contentType = MediaTypes.header(exchange.getMessage(), Exchange.CONTENT_TYPE);
         exchange.setProperty(TelemetryRecords.SIGNAL, s);
         exchange.setProperty(JSON, !isProtobuf(contentType));
         byte[] body = exchange.getMessage().getBody(byte[].class);
         Message request;
         try {
             // An empty body is a valid, empty protobuf request.
-            request = requests.decode(s, contentType, exchange.getMessage().getHeader("Content-Encoding",
-                    String.class), body == null ? new byte[0] : body);
+            request = requests.decode(s, contentType, MediaTypes.header(exchange.getMessage(), "Content-Encoding"),
+                    body == null ? new byte[0] : body);
         } catch (InvalidInputException e) {
             meters.rejected(s, SOURCE, 1);
             throw e;
@@ -112,6 +113,6 @@ public final class OtlpIngest {
     }
 
     private static boolean isProtobuf(String contentType) {
-        return io.telemetrybridge.codec.MediaTypes.matches(contentType, OtlpRequests.PROTOBUF);
+        return MediaTypes.matches(contentType, OtlpRequests.PROTOBUF);
     }
 }

@@ -54,12 +54,13 @@ final class JsonOut {
         return bytes.toByteArray();
     }
 
+    /** A fixed64 {@code *_unix_nano} (unsigned: values from 2^63 on lie after the year 2262). */
     static String rfc3339(long unixNano) {
         if (unixNano == 0) {
             return null;
         }
-        return RFC3339_NANOS.format(Instant.ofEpochSecond(Math.floorDiv(unixNano, 1_000_000_000L),
-                Math.floorMod(unixNano, 1_000_000_000L)));
+        return RFC3339_NANOS.format(Instant.ofEpochSecond(Long.divideUnsigned(unixNano, 1_000_000_000L),
+                Long.remainderUnsigned(unixNano, 1_000_000_000L)));
     }
 
     static String hex(ByteString id) {
@@ -68,6 +69,11 @@ final class JsonOut {
 
     void time(String field, long unixNano) throws IOException {
         g.writeStringField(field, rfc3339(unixNano));
+    }
+
+    /** A uint32 value (dropped counts, flags), which Java holds as a signed int. */
+    void uint32(String field, int value) throws IOException {
+        g.writeNumberField(field, Integer.toUnsignedLong(value));
     }
 
     void text(String field, String value) throws IOException {
@@ -122,7 +128,7 @@ final class JsonOut {
     void resource(Resource resource, String schemaUrl) throws IOException {
         g.writeObjectFieldStart("resource");
         attributes("attributes", resource.getAttributesList());
-        g.writeNumberField("dropped_attributes_count", resource.getDroppedAttributesCount());
+        uint32("dropped_attributes_count", resource.getDroppedAttributesCount());
         text("schema_url", schemaUrl);
         g.writeEndObject();
     }
@@ -132,7 +138,7 @@ final class JsonOut {
         text("name", scope.getName());
         text("version", scope.getVersion());
         attributes("attributes", scope.getAttributesList());
-        g.writeNumberField("dropped_attributes_count", scope.getDroppedAttributesCount());
+        uint32("dropped_attributes_count", scope.getDroppedAttributesCount());
         text("schema_url", schemaUrl);
         g.writeEndObject();
     }

@@ -59,14 +59,14 @@ final class LogRecords {
         }
         out.text("severity_text", log.getSeverityText());
         // Beyond the seed's LogData:
-        g.writeNumberField("time_unix_nano", log.getTimeUnixNano());
+        out.unsigned("time_unix_nano", log.getTimeUnixNano());
         out.time("observed_timestamp", log.getObservedTimeUnixNano());
-        g.writeNumberField("observed_time_unix_nano", log.getObservedTimeUnixNano());
+        out.unsigned("observed_time_unix_nano", log.getObservedTimeUnixNano());
         g.writeStringField("trace_id", JsonOut.hex(log.getTraceId()));
         g.writeStringField("span_id", JsonOut.hex(log.getSpanId()));
-        g.writeNumberField("flags", Integer.toUnsignedLong(log.getFlags()));
+        out.uint32("flags", log.getFlags());
         out.text("event_name", log.getEventName());
-        g.writeNumberField("dropped_attributes_count", log.getDroppedAttributesCount());
+        out.uint32("dropped_attributes_count", log.getDroppedAttributesCount());
     }
 
     static String level(int severityNumber, String severityText) {

@@ -112,10 +112,10 @@ final class MetricRecords {
             out.time("timestamp", timeUnixNano);
             g.writeStringField("otlp_type", otlpType);
             out.time("start_time", startTimeUnixNano);
-            g.writeNumberField("time_unix_nano", timeUnixNano);
-            g.writeNumberField("start_time_unix_nano", startTimeUnixNano);
+            out.unsigned("time_unix_nano", timeUnixNano);
+            out.unsigned("start_time_unix_nano", startTimeUnixNano);
             g.writeStringField("aggregation_temporality", temporality(temporality));
-            g.writeNumberField("flags", Integer.toUnsignedLong(flags));
+            out.uint32("flags", flags);
             g.writeArrayFieldStart("exemplars");
             for (Exemplar e : exemplars) {
                 g.writeStartObject();
@@ -199,7 +199,7 @@ final class MetricRecords {
         var positive = p.getPositive();
         for (int i = 0; i < positive.getBucketCountsCount(); i++) {
             g.writeStartObject();
-            out.number("upper_bound", Math.pow(base, positive.getOffset() + i + 1));
+            out.number("upper_bound", Math.pow(base, (long) positive.getOffset() + i + 1));
             out.unsigned("count", positive.getBucketCounts(i));
             g.writeEndObject();
         }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.core.JacksonException;
 import com.google.protobuf.ByteString;
@@ -46,13 +47,17 @@ public final class OtlpJsonReader {
     private static final Map<Descriptor, Map<String, FieldDescriptor>> FIELDS = new ConcurrentHashMap<>();
 
     private final JsonFactory factory;
+    private final int maxDepth;
 
     /**
      * @param maxDepth deepest nesting of JSON objects and arrays accepted
      */
     public OtlpJsonReader(int maxDepth) {
+        this.maxDepth = maxDepth;
         this.factory = JsonFactory.builder()
                 .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(maxDepth).build())
+                // A repeated key would silently replace the first value.
+                .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
                 .build();
     }
 
@@ -73,8 +78,8 @@ public final class OtlpJsonReader {
             }
             return builder;
         } catch (StreamConstraintsException e) {
-            throw new InvalidInputException("", "JSON nested too deeply: " + e.getOriginalMessage()
-                    .replaceAll(" \\(from `StreamReadConstraints.getMaxNestingDepth\\(\\)`\\)", ""));
+            throw new InvalidInputException("", "JSON nested too deeply: more than " + maxDepth
+                    + " levels of objects and arrays (bridge.otlp.max-json-depth)");
         } catch (JacksonException e) {
             throw new InvalidInputException("", "malformed JSON: " + e.getOriginalMessage() + location(p(e)));
         } catch (IOException e) {
@@ -110,6 +115,12 @@ public final class OtlpJsonReader {
                     builder.addRepeatedField(field, value(p, builder, field, fieldPath + "[" + i++ + "]"));
                 }
             } else {
+                // proto3 JSON: one member of a oneof, once (a second would silently replace the first).
+                if (field.getContainingOneof() != null && builder.hasOneof(field.getContainingOneof())) {
+                    throw new InvalidInputException(fieldPath, "only one of "
+                            + field.getContainingOneof().getFields().stream().map(FieldDescriptor::getJsonName)
+                            .toList() + " may be set");
+                }
                 builder.setField(field, value(p, builder, field, fieldPath));
             }
         }
@@ -200,17 +211,31 @@ public final class OtlpJsonReader {
             throw new InvalidInputException(path, "expected an integer (number or decimal string)");
         }
         try {
-            // proto3 JSON allows "1e3" and "1.0" for integers as long as the value is integral.
-            return new BigDecimal(text).toBigIntegerExact();
+            // proto3 JSON allows "1e3" and "1.0" for integers as long as the value is integral. Digits before the
+            // point are counted first: "1e100000000" must not be expanded into a hundred million digits.
+            BigDecimal d = new BigDecimal(text);
+            if (d.precision() - d.scale() > 20) {
+                throw new InvalidInputException(path, "integer out of range: " + excerpt(text));
+            }
+            return d.toBigIntegerExact();
         } catch (NumberFormatException | ArithmeticException e) {
-            throw new InvalidInputException(path, "expected an integer, got \"" + text + "\"");
+            throw new InvalidInputException(path, "expected an integer, got \"" + excerpt(text) + "\"");
         }
+    }
+
+    private static String excerpt(String text) {
+        return text.length() <= 40 ? text : text.substring(0, 37) + "...";
     }
 
     private static double floating(JsonParser p, String path) throws IOException {
         JsonToken t = p.currentToken();
         if (t == JsonToken.VALUE_NUMBER_INT || t == JsonToken.VALUE_NUMBER_FLOAT) {
-            return p.getDoubleValue();
+            double d = p.getDoubleValue();
+            // proto3 JSON: a number literal beyond the double range is an error, not infinity.
+            if (Double.isInfinite(d)) {
+                throw new InvalidInputException(path, "number out of range: " + excerpt(p.getText()));
+            }
+            return d;
         }
         if (t == JsonToken.VALUE_STRING) {
             String s = p.getText();
@@ -237,7 +262,8 @@ public final class OtlpJsonReader {
         JsonToken t = p.currentToken();
         if (t == JsonToken.VALUE_NUMBER_INT) {
             // proto3 enums are open: unknown numbers are kept.
-            return field.getEnumType().findValueByNumberCreatingIfUnknown(p.getIntValue());
+            return field.getEnumType().findValueByNumberCreatingIfUnknown(
+                    (int) integer(p, path, Integer.MAX_VALUE, Integer.MIN_VALUE));
         }
         if (t == JsonToken.VALUE_STRING) {
             EnumValueDescriptor v = field.getEnumType().findValueByName(p.getText());

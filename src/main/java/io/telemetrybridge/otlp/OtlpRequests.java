@@ -57,7 +57,8 @@ public final class OtlpRequests {
                 return jsonReader.read(in, builder(signal)).build();
             }
             CodedInputStream coded = CodedInputStream.newInstance(in);
-            coded.setSizeLimit((int) Math.min(Integer.MAX_VALUE, maxDecompressedBytes + 1));
+            // The bounded stream enforces the size (413); protobuf's own limit would make it a 400.
+            coded.setSizeLimit(Integer.MAX_VALUE);
             return builder(signal).mergeFrom(coded).build();
         } catch (InvalidProtocolBufferException e) {
             throw new InvalidInputException("", "not a valid protobuf " + requestName(signal) + ": " + e.getMessage());

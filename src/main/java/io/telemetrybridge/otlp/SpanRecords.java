@@ -46,9 +46,11 @@ final class SpanRecords {
         g.writeStringField("kind", kind(s.getKind()));
         out.time("start_time", s.getStartTimeUnixNano());
         out.time("end_time", s.getEndTimeUnixNano());
-        if (s.getStartTimeUnixNano() != 0 && s.getEndTimeUnixNano() != 0) {
-            g.writeNumberField("duration_ns", s.getEndTimeUnixNano() - s.getStartTimeUnixNano());
+        if (s.getStartTimeUnixNano() != 0 && s.getEndTimeUnixNano() != 0
+                && Long.compareUnsigned(s.getEndTimeUnixNano(), s.getStartTimeUnixNano()) >= 0) {
+            out.unsigned("duration_ns", s.getEndTimeUnixNano() - s.getStartTimeUnixNano());
         } else {
+            // Unknown, or a span that ends before it starts: no duration rather than a negative one.
             g.writeNullField("duration_ns");
         }
         g.writeObjectFieldStart("status");
@@ -62,8 +64,8 @@ final class SpanRecords {
             g.writeStringField("name", e.getName());
             out.time("timestamp", e.getTimeUnixNano());
             out.attributes("attributes", e.getAttributesList());
-            g.writeNumberField("time_unix_nano", e.getTimeUnixNano());
-            g.writeNumberField("dropped_attributes_count", e.getDroppedAttributesCount());
+            out.unsigned("time_unix_nano", e.getTimeUnixNano());
+            out.uint32("dropped_attributes_count", e.getDroppedAttributesCount());
             g.writeEndObject();
         }
         g.writeEndArray();
@@ -74,19 +76,19 @@ final class SpanRecords {
             g.writeStringField("span_id", JsonOut.hex(l.getSpanId()));
             out.attributes("attributes", l.getAttributesList());
             out.text("trace_state", l.getTraceState());
-            g.writeNumberField("flags", Integer.toUnsignedLong(l.getFlags()));
-            g.writeNumberField("dropped_attributes_count", l.getDroppedAttributesCount());
+            out.uint32("flags", l.getFlags());
+            out.uint32("dropped_attributes_count", l.getDroppedAttributesCount());
             g.writeEndObject();
         }
         g.writeEndArray();
         // Beyond the seed's TraceData:
-        g.writeNumberField("start_time_unix_nano", s.getStartTimeUnixNano());
-        g.writeNumberField("end_time_unix_nano", s.getEndTimeUnixNano());
+        out.unsigned("start_time_unix_nano", s.getStartTimeUnixNano());
+        out.unsigned("end_time_unix_nano", s.getEndTimeUnixNano());
         out.text("trace_state", s.getTraceState());
-        g.writeNumberField("flags", Integer.toUnsignedLong(s.getFlags()));
-        g.writeNumberField("dropped_attributes_count", s.getDroppedAttributesCount());
-        g.writeNumberField("dropped_events_count", s.getDroppedEventsCount());
-        g.writeNumberField("dropped_links_count", s.getDroppedLinksCount());
+        out.uint32("flags", s.getFlags());
+        out.uint32("dropped_attributes_count", s.getDroppedAttributesCount());
+        out.uint32("dropped_events_count", s.getDroppedEventsCount());
+        out.uint32("dropped_links_count", s.getDroppedLinksCount());
     }
 
     static String kind(Span.SpanKind kind) {

@@ -167,9 +167,11 @@ class OtlpHttpRulesTest {
     }
 
     @Test
-    void otherMethodsAre405() {
-        assertThat(bridge.send(HttpRequest.newBuilder(bridge.uri("/v1/metrics")).GET().build()).statusCode())
-                .isEqualTo(405);
+    void otherMethodsAre405WithAStatusAndAllow() {
+        HttpResponse<String> response = bridge.send(HttpRequest.newBuilder(bridge.uri("/v1/metrics")).GET().build());
+        assertThat(response.statusCode()).isEqualTo(405);
+        assertThat(response.headers().firstValue("Allow")).hasValue("POST");
+        assertThat(Json.tree(response.body()).get("message").textValue()).contains("POST");
     }
 
     @Test
@@ -197,10 +199,66 @@ class OtlpHttpRulesTest {
     }
 
     @Test
-    void bodyOverTheLimitIs413() {
+    void bodyOverTheLimitIs413WithAStatus() {
         byte[] big = new byte[1_100_000];
         java.util.Arrays.fill(big, (byte) ' ');
-        assertThat(bridge.post("/v1/traces", "application/json", big).statusCode()).isEqualTo(413);
+        HttpResponse<String> response = bridge.post("/v1/traces", "application/json", big);
+        assertThat(response.statusCode()).isEqualTo(413);
+        assertThat(Json.tree(response.body()).get("code").asInt()).isEqualTo(8);
+    }
+
+    @Test
+    void integerWithAHugeExponentIsRefusedAtOnceWithAShortMessage() {
+        String request = traceRequest(traceId(), ",\"startTimeUnixNano\":\"1e100000000\"");
+        HttpResponse<String> response = bridge.send(HttpRequest.newBuilder(bridge.uri("/v1/traces"))
+                .header("Content-Type", "application/json").timeout(java.time.Duration.ofSeconds(10))
+                .POST(HttpRequest.BodyPublishers.ofString(request)).build());
+        assertStatus400Naming(response, "spans[0].startTimeUnixNano: integer out of range: 1e100000000");
+        assertThat(response.body().length()).isLessThan(400);
+    }
+
+    @Test
+    void doubleLiteralBeyondTheRangeIs400() {
+        String request = "{\"resourceMetrics\":[{\"scopeMetrics\":[{\"metrics\":[{\"name\":\"m\",\"gauge\":"
+                + "{\"dataPoints\":[{\"asDouble\":1e400}]}}]}]}]}";
+        assertStatus400Naming(postJson("/v1/metrics", request), "asDouble: number out of range");
+    }
+
+    @Test
+    void unsignedTimestampsAndCountsAboveTheSignedRangeStayExact() {
+        String id = traceId();
+        String request = traceRequest(id, ",\"startTimeUnixNano\":\"18446744073709551615\","
+                + "\"droppedAttributesCount\":4294967295");
+        assertThat(postJson("/v1/traces", request).statusCode()).isEqualTo(200);
+        JsonNode span = spansOf(id).get(0);
+        assertThat(span.get("start_time_unix_nano").asText()).isEqualTo("18446744073709551615");
+        assertThat(span.get("start_time").textValue()).isEqualTo("2554-07-21T23:34:33.709551615Z");
+        assertThat(span.get("dropped_attributes_count").asLong()).isEqualTo(4294967295L);
+        assertThat(span.get("duration_ns").isNull()).isTrue();
+    }
+
+    @Test
+    void duplicateKeysAndTwoMembersOfAOneofAre400() {
+        String duplicate = traceRequest(traceId(), ",\"name\":\"again\"");
+        assertStatus400Naming(postJson("/v1/traces", duplicate), "Duplicate field 'name'");
+        String twoValues = "{\"resourceLogs\":[{\"scopeLogs\":[{\"logRecords\":[{\"body\":"
+                + "{\"stringValue\":\"s\",\"intValue\":\"7\"}}]}]}]}";
+        assertStatus400Naming(postJson("/v1/logs", twoValues), "logRecords[0].body.intValue: only one of");
+    }
+
+    @Test
+    void inconsistentHistogramPointsAreRejectedAsPartialSuccess() {
+        String request = "{\"resourceMetrics\":[{\"resource\":{\"attributes\":[{\"key\":\"service.name\","
+                + "\"value\":{\"stringValue\":\"histo-check\"}}]},\"scopeMetrics\":[{\"metrics\":[{\"name\":\"h\","
+                + "\"histogram\":{\"dataPoints\":["
+                + "{\"count\":\"3\",\"bucketCounts\":[\"1\",\"1\",\"1\",\"0\",\"0\"],\"explicitBounds\":[1,2]},"
+                + "{\"count\":\"2\",\"bucketCounts\":[\"1\",\"1\"],\"explicitBounds\":[5,1]},"
+                + "{\"count\":\"2\",\"bucketCounts\":[\"1\",\"1\",\"0\"],\"explicitBounds\":[1,2]}]}}]}]}]}";
+        HttpResponse<String> response = postJson("/v1/metrics", request);
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(Json.tree(response.body()).get("partialSuccess").get("rejectedDataPoints").asText()).isEqualTo("2");
+        assertThat(Topics.readAll(bridge.topic("metrics")).stream().filter(r -> "histo-check".equals(r.key()))
+                .count()).isEqualTo(1);
     }
 
     @Test

@@ -1,0 +1,82 @@
+package io.telemetrybridge.error;
+
+import com.google.rpc.Code;
+import com.google.rpc.Status;
+import io.telemetrybridge.codec.MediaTypes;
+import io.telemetrybridge.otlp.OtlpJsonWriter;
+import io.telemetrybridge.otlp.OtlpRequests;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.ext.web.RoutingContext;
+import java.io.IOException;
+import org.apache.camel.CamelContext;
+import org.apache.camel.StartupListener;
+import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
+
+/**
+ * Answers the errors the HTTP server gives before any route runs (405 wrong method, 413 body over
+ * {@code camel.server.maxBodySize}) with the bridge's error bodies instead of Vert.x's plain text (added to the
+ * platform-http router once it exists, after the routes' own handlers): a
+ * {@code google.rpc.Status} on the OTLP paths (protobuf when the request was protobuf), our JSON error elsewhere.
+ */
+public final class HttpErrorPages implements StartupListener {
+
+    @Override
+    public void onCamelContextStarted(CamelContext context, boolean alreadyStarted) {
+        // The router exists only once the HTTP server has started.
+    }
+
+    @Override
+    public void onCamelContextFullyStarted(CamelContext context, boolean alreadyStarted) {
+        int port = Integer.parseInt(context.getPropertiesComponent().resolveProperty("camel.server.port")
+                .orElse("8080"));
+        VertxPlatformHttpRouter router = VertxPlatformHttpRouter.lookup(context,
+                VertxPlatformHttpRouter.getRouterNameFromPort(port));
+        if (router == null) {
+            return;
+        }
+        for (String path : new String[] {"/v1/*", "/api/*"}) {
+            // Added after the routes' own, so it only sees what they did not take: other methods.
+            router.route(path).handler(ctx -> answer(ctx, 405, "Method Not Allowed", "only POST is allowed here"));
+            // The body handler fails the request with 413 before any route runs.
+            router.route(path).failureHandler(ctx -> {
+                if (ctx.statusCode() == 413) {
+                    answer(ctx, 413, "Content Too Large", "the request body is larger than camel.server.maxBodySize");
+                } else {
+                    ctx.next();
+                }
+            });
+        }
+    }
+
+    private static void answer(RoutingContext ctx, int status, String error, String message) {
+        if (ctx.response().ended()) {
+            return;
+        }
+        try {
+            boolean otlp = ctx.request().path().startsWith("/v1/");
+            boolean protobuf = otlp && MediaTypes.matches(ctx.request().getHeader("Content-Type"),
+                    OtlpRequests.PROTOBUF);
+            byte[] body;
+            if (otlp) {
+                Status rpc = Status.newBuilder().setCode((status == 413 ? Code.RESOURCE_EXHAUSTED
+                        : Code.INVALID_ARGUMENT).getNumber()).setMessage(message).build();
+                body = protobuf ? rpc.toByteArray() : OtlpJsonWriter.write(rpc);
+            } else {
+                body = ("{\"status\":" + status + ",\"error\":\"" + error + "\",\"message\":\"" + message + "\"}")
+                        .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            }
+            ctx.response().setStatusCode(status)
+                    .putHeader("Content-Type", protobuf ? OtlpRequests.PROTOBUF : "application/json");
+            if (status == 405) {
+                ctx.response().putHeader("Allow", "POST");
+            }
+            // The rest of an oversized body is not read; close rather than leave the connection in limbo.
+            if (status == 413) {
+                ctx.response().putHeader("Connection", "close");
+            }
+            ctx.response().end(Buffer.buffer(body));
+        } catch (IOException e) {
+            ctx.response().setStatusCode(status).end();
+        }
+    }
+}
