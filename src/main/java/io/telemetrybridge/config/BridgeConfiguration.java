@@ -65,7 +65,7 @@ public final class BridgeConfiguration implements CamelConfiguration, AutoClosea
         context.addService(producers, true, false);
         createTopics(context, settings, bootstrap);
         bindBeans(context, settings);
-        context.addStartupListener(new HttpErrorPages());
+        context.addStartupListener(new HttpErrorPages(settings.maxInFlightRequests(), settings.retryAfterSeconds()));
     }
 
     /** Stops the embedded broker if this configuration started one; safe to call more than once. */

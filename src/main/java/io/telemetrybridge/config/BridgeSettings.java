@@ -27,6 +27,7 @@ import org.apache.camel.spi.PropertiesComponent;
  * @param replicationFactor      replication factor of topics the bridge creates
  * @param retryAfterSeconds      {@code Retry-After} sent with 503 when Kafka cannot take records
  * @param maxDecompressedBytes   largest request body accepted once decompressed, in bytes
+ * @param maxInFlightRequests    ingestion requests handled at once; more get 429 with Retry-After
  * @param otlpMaxJsonDepth       deepest JSON nesting accepted in OTLP/JSON requests
  * @param otlpEncodings          how OTLP requests of each signal become Kafka records
  */
@@ -42,6 +43,7 @@ public record BridgeSettings(
         short replicationFactor,
         int retryAfterSeconds,
         long maxDecompressedBytes,
+        int maxInFlightRequests,
         int otlpMaxJsonDepth,
         Map<Signal, OtlpEncoding> otlpEncodings) {
 
@@ -90,6 +92,7 @@ public record BridgeSettings(
                 (short) r.positive("topics.replication-factor", 1),
                 (int) r.positive("http.retry-after-seconds", 5),
                 r.positive("http.max-decompressed-bytes", 20_971_520),
+                (int) r.positive("http.max-in-flight-requests", 64),
                 (int) r.positive("otlp.max-json-depth", 64),
                 encodings);
         r.positive("file.quiet-period-ms", 1000);

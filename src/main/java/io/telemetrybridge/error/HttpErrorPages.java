@@ -20,6 +20,18 @@ import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
  */
 public final class HttpErrorPages implements StartupListener {
 
+    private final int maxInFlight;
+    private final int retryAfterSeconds;
+
+    /**
+     * @param maxInFlight       ingestion requests handled at once before 429 ({@link InFlightLimit})
+     * @param retryAfterSeconds {@code Retry-After} with 429
+     */
+    public HttpErrorPages(int maxInFlight, int retryAfterSeconds) {
+        this.maxInFlight = maxInFlight;
+        this.retryAfterSeconds = retryAfterSeconds;
+    }
+
     @Override
     public void onCamelContextStarted(CamelContext context, boolean alreadyStarted) {
         // The router exists only once the HTTP server has started.
@@ -34,7 +46,9 @@ public final class HttpErrorPages implements StartupListener {
         if (router == null) {
             return;
         }
+        InFlightLimit limit = new InFlightLimit(maxInFlight, retryAfterSeconds);
         for (String path : new String[] {"/v1/*", "/api/*"}) {
+            router.route(path).order(-1).handler(limit);
             // Added after the routes' own, so it only sees what they did not take: other methods.
             router.route(path).handler(ctx -> answer(ctx, 405, "Method Not Allowed", "only POST is allowed here"));
             // The body handler fails the request with 413 before any route runs.

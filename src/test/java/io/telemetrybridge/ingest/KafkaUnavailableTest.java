@@ -49,6 +49,28 @@ class KafkaUnavailableTest {
     }
 
     @Test
+    void requestsBeyondTheInFlightBoundAre429AtOnce() throws Exception {
+        try (RunningBridge small = RunningBridge.start(Map.of(
+                "bridge.kafka.bootstrap-servers", "127.0.0.1:" + KafkaBroker.freePort(),
+                "bridge.kafka.admin-timeout-ms", "1000", "bridge.http.max-in-flight-requests", "1"))) {
+            // The first request holds the only slot while it waits for Kafka (about 5 s).
+            var first = java.util.concurrent.CompletableFuture.supplyAsync(() -> small.post("/v1/logs",
+                    "application/json", Json.resource("fixtures/otlp/logs.json")));
+            Topics.sleep(1000);
+            long start = System.nanoTime();
+            HttpResponse<String> second = small.post("/v1/logs", "application/json",
+                    Json.resource("fixtures/otlp/logs.json"));
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(1));
+            assertThat(second.statusCode()).isEqualTo(429);
+            assertThat(second.headers().firstValue("Retry-After")).hasValue("5");
+            assertThat(Json.tree(second.body()).get("code").asInt()).isEqualTo(8);
+            assertThat(first.get(30, java.util.concurrent.TimeUnit.SECONDS).statusCode()).isEqualTo(503);
+            // The slot is free again once the first request was answered.
+            assertThat(small.post("/api/v1/logs", "text/plain", new byte[1]).statusCode()).isEqualTo(415);
+        }
+    }
+
+    @Test
     void healthEndpointStillAnswersQuicklyWhileKafkaIsDown() {
         long start = System.nanoTime();
         HttpResponse<String> response = bridge.send(HttpRequest.newBuilder(bridge.managementUri("/observe/health"))
