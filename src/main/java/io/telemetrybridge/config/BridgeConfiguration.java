@@ -10,6 +10,7 @@ import io.telemetrybridge.ingest.FileIngest;
 import io.telemetrybridge.ingest.Heartbeat;
 import io.telemetrybridge.ingest.HttpIngest;
 import io.telemetrybridge.ingest.OtlpIngest;
+import io.telemetrybridge.ingest.QuietFileFilter;
 import io.telemetrybridge.ingest.TelemetryRecords;
 import io.telemetrybridge.kafka.EmbeddedKafkaBroker;
 import io.telemetrybridge.kafka.SharedProducers;
@@ -90,6 +91,8 @@ public final class BridgeConfiguration implements CamelConfiguration, AutoClosea
         registry.bind("bridgeMeters", meters);
         registry.bind("httpIngest", new HttpIngest(reader, records, meters, mapper));
         registry.bind("fileIngest", new FileIngest(reader, records, meters));
+        registry.bind("quietFiles", new QuietFileFilter(Long.parseLong(context.getPropertiesComponent()
+                .resolveProperty("bridge.file.quiet-period-ms").orElse("1000").trim())));
         registry.bind("heartbeat", new Heartbeat(records, meters));
         registry.bind("httpErrors", new HttpErrors(mapper, settings.retryAfterSeconds()));
         registry.bind("otlpIngest", new OtlpIngest(new OtlpRequests(settings.otlpMaxJsonDepth(),
