@@ -25,7 +25,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Reads OTLP/JSON into the generated OTLP protobuf messages, following the OTLP specification's "JSON Protobuf
- * Encoding" where it differs from plain proto3 JSON (which {@code JsonFormat} implements):
+ * Encoding" where it differs from plain proto3 JSON (which protobuf-java-util's {@code JsonFormat} implements,
+ * and which is why that library is not used here):
  * <ul>
  *   <li>{@code traceId}, {@code spanId}, {@code parentSpanId} are hex strings (any case), not base64;
  *       a trace id must be 16 bytes and a span id 8 bytes (or empty);</li>
