@@ -11,9 +11,8 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigInteger;
-import java.time.Instant;
+import java.time.LocalDateTime;
 import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
@@ -34,11 +33,9 @@ import java.util.List;
 final class JsonOut {
 
     static final JsonFactory FACTORY = new JsonFactory();
-    private static final DateTimeFormatter RFC3339_NANOS =
-            DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSSSSS'Z'").withZone(ZoneOffset.UTC);
     private static final HexFormat HEX = HexFormat.of();
 
-    private final ByteArrayOutputStream bytes = new ByteArrayOutputStream(512);
+    private final ByteArrayOutputStream bytes = new ByteArrayOutputStream(1024);
     final JsonGenerator g;
 
     JsonOut() {
@@ -54,13 +51,33 @@ final class JsonOut {
         return bytes.toByteArray();
     }
 
-    /** A fixed64 {@code *_unix_nano} (unsigned: values from 2^63 on lie after the year 2262). */
+    /**
+     * A fixed64 {@code *_unix_nano} (unsigned: values from 2^63 on lie after the year 2262) as RFC 3339 with nine
+     * fraction digits. Built by hand: DateTimeFormatter was a visible share of the CPU per record in profiles.
+     */
     static String rfc3339(long unixNano) {
         if (unixNano == 0) {
             return null;
         }
-        return RFC3339_NANOS.format(Instant.ofEpochSecond(Long.divideUnsigned(unixNano, 1_000_000_000L),
-                Long.remainderUnsigned(unixNano, 1_000_000_000L)));
+        long seconds = Long.divideUnsigned(unixNano, 1_000_000_000L);
+        int nanos = (int) Long.remainderUnsigned(unixNano, 1_000_000_000L);
+        LocalDateTime t = LocalDateTime.ofEpochSecond(seconds, nanos, ZoneOffset.UTC);
+        StringBuilder sb = new StringBuilder(30);
+        pad(sb, t.getYear(), 4).append('-');
+        pad(sb, t.getMonthValue(), 2).append('-');
+        pad(sb, t.getDayOfMonth(), 2).append('T');
+        pad(sb, t.getHour(), 2).append(':');
+        pad(sb, t.getMinute(), 2).append(':');
+        pad(sb, t.getSecond(), 2).append('.');
+        return pad(sb, nanos, 9).append('Z').toString();
+    }
+
+    private static StringBuilder pad(StringBuilder sb, int value, int width) {
+        String digits = Integer.toString(value);
+        for (int i = digits.length(); i < width; i++) {
+            sb.append('0');
+        }
+        return sb.append(digits);
     }
 
     static String hex(ByteString id) {
