@@ -33,8 +33,12 @@ final class FailFastProducer implements Producer<Object, Object> {
     /** How long a failed metadata wait answers for its topic. */
     static final Duration FAIL_FAST_WINDOW = Duration.ofSeconds(1);
 
+    /** A topic whose metadata was there this recently is not asked for again (it costs a lock per record). */
+    private static final long RECHECK_NANOS = 100_000_000L;
+
     private final Producer<Object, Object> delegate;
     private final Map<String, Failure> unavailable = new ConcurrentHashMap<>();
+    private final Map<String, Long> available = new ConcurrentHashMap<>();
 
     FailFastProducer(Producer<Object, Object> delegate) {
         this.delegate = delegate;
@@ -50,11 +54,17 @@ final class FailFastProducer implements Producer<Object, Object> {
         if (failure != null && System.nanoTime() < failure.until) {
             return failed(failure.cause, callback);
         }
+        long now = System.nanoTime();
+        Long checked = available.get(record.topic());
         try {
-            // Returns at once when the metadata is known; otherwise waits up to max.block.ms, once.
-            delegate.partitionsFor(record.topic());
-            unavailable.remove(record.topic());
+            if (checked == null || now - checked > RECHECK_NANOS) {
+                // Returns at once when the metadata is known; otherwise waits up to max.block.ms, once.
+                delegate.partitionsFor(record.topic());
+                unavailable.remove(record.topic());
+                available.put(record.topic(), now);
+            }
         } catch (TimeoutException e) {
+            available.remove(record.topic());
             unavailable.put(record.topic(), new Failure(e, System.nanoTime() + FAIL_FAST_WINDOW.toNanos()));
             return failed(e, callback);
         }
