@@ -14,6 +14,8 @@ import io.telemetrybridge.kafka.KeyedRecord;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.IntToDoubleFunction;
+import java.util.function.IntToLongFunction;
 
 /**
  * OTLP metric data points to JSON records, one per data point, keyed by resource identity, in the seed's
@@ -159,30 +161,14 @@ final class MetricRecords {
             throws IOException {
         JsonOut out = c.open("Histogram");
         var g = out.g;
-        g.writeObjectFieldStart("value");
-        g.writeObjectFieldStart("Histogram");
-        g.writeArrayFieldStart("buckets");
-        for (int i = 0; i < p.getExplicitBoundsCount() && i < p.getBucketCountsCount(); i++) {
-            g.writeStartObject();
-            out.number("upper_bound", p.getExplicitBounds(i));
-            out.unsigned("count", p.getBucketCounts(i));
-            g.writeEndObject();
-        }
-        g.writeEndArray();
-        out.number("sum", p.getSum());
-        out.unsigned("count", p.getCount());
-        g.writeEndObject();
-        g.writeEndObject();
+        histogramValue(out, Math.min(p.getExplicitBoundsCount(), p.getBucketCountsCount()), p::getExplicitBounds,
+                p::getBucketCounts, p.getSum(), p.getCount());
         g.writeArrayFieldStart("explicit_bounds");
         for (double bound : p.getExplicitBoundsList()) {
             g.writeNumber(bound);
         }
         g.writeEndArray();
-        g.writeArrayFieldStart("bucket_counts");
-        for (long count : p.getBucketCountsList()) {
-            out.unsigned(count);
-        }
-        g.writeEndArray();
+        unsignedArray(out, "bucket_counts", p.getBucketCountsList());
         minMaxSum(out, p.hasSum(), p.hasMin(), p.getMin(), p.hasMax(), p.getMax());
         return c.close(out, "histogram", p.getTimeUnixNano(), p.getStartTimeUnixNano(), p.getAttributesList(),
                 p.getFlags(), temporality, p.getExemplarsList());
@@ -193,21 +179,9 @@ final class MetricRecords {
         JsonOut out = c.open("Histogram");
         var g = out.g;
         double base = Math.pow(2, Math.pow(2, -p.getScale()));
-        g.writeObjectFieldStart("value");
-        g.writeObjectFieldStart("Histogram");
-        g.writeArrayFieldStart("buckets");
         var positive = p.getPositive();
-        for (int i = 0; i < positive.getBucketCountsCount(); i++) {
-            g.writeStartObject();
-            out.number("upper_bound", Math.pow(base, (long) positive.getOffset() + i + 1));
-            out.unsigned("count", positive.getBucketCounts(i));
-            g.writeEndObject();
-        }
-        g.writeEndArray();
-        out.number("sum", p.getSum());
-        out.unsigned("count", p.getCount());
-        g.writeEndObject();
-        g.writeEndObject();
+        histogramValue(out, positive.getBucketCountsCount(), i -> Math.pow(base, (long) positive.getOffset() + i + 1),
+                positive::getBucketCounts, p.getSum(), p.getCount());
         g.writeNumberField("scale", p.getScale());
         out.unsigned("zero_count", p.getZeroCount());
         out.number("zero_threshold", p.getZeroThreshold());
@@ -215,11 +189,7 @@ final class MetricRecords {
             var buckets = side.equals("positive") ? p.getPositive() : p.getNegative();
             g.writeObjectFieldStart(side);
             g.writeNumberField("offset", buckets.getOffset());
-            g.writeArrayFieldStart("bucket_counts");
-            for (long count : buckets.getBucketCountsList()) {
-                out.unsigned(count);
-            }
-            g.writeEndArray();
+            unsignedArray(out, "bucket_counts", buckets.getBucketCountsList());
             g.writeEndObject();
         }
         minMaxSum(out, p.hasSum(), p.hasMin(), p.getMin(), p.hasMax(), p.getMax());
@@ -246,6 +216,34 @@ final class MetricRecords {
         g.writeEndObject();
         return c.close(out, "summary", p.getTimeUnixNano(), p.getStartTimeUnixNano(), p.getAttributesList(),
                 p.getFlags(), null, List.of());
+    }
+
+    /** The seed's {@code {"Histogram": {"buckets": [...], "sum": s, "count": n}}} value. */
+    private static void histogramValue(JsonOut out, int buckets, IntToDoubleFunction upperBound,
+            IntToLongFunction bucketCount, double sum, long count) throws IOException {
+        var g = out.g;
+        g.writeObjectFieldStart("value");
+        g.writeObjectFieldStart("Histogram");
+        g.writeArrayFieldStart("buckets");
+        for (int i = 0; i < buckets; i++) {
+            g.writeStartObject();
+            out.number("upper_bound", upperBound.applyAsDouble(i));
+            out.unsigned("count", bucketCount.applyAsLong(i));
+            g.writeEndObject();
+        }
+        g.writeEndArray();
+        out.number("sum", sum);
+        out.unsigned("count", count);
+        g.writeEndObject();
+        g.writeEndObject();
+    }
+
+    private static void unsignedArray(JsonOut out, String field, List<Long> values) throws IOException {
+        out.g.writeArrayFieldStart(field);
+        for (long v : values) {
+            out.unsigned(v);
+        }
+        out.g.writeEndArray();
     }
 
     /** Which of sum, min and max the point carries (all three are optional in OTLP histograms). */

@@ -12,7 +12,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -36,12 +38,8 @@ class PackagedJarIT {
         int httpPort = KafkaBroker.freePort();
         int managementPort = KafkaBroker.freePort();
         Path log = workDir.resolve("bridge.log");
-        Process bridge = new ProcessBuilder(java(), "-Dbridge.kafka.embedded.port=" + kafkaPort,
-                "-Dbridge.heartbeat.enabled=false",
-                "-Dbridge.kafka.embedded.controller-port=" + KafkaBroker.freePort(),
-                "-Dcamel.server.port=" + httpPort, "-Dcamel.management.port=" + managementPort,
-                "-jar", JAR.toString())
-                .directory(workDir.toFile()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Process bridge = startJar(workDir, "bridge.kafka.embedded.port=" + kafkaPort, "camel.server.port=" + httpPort,
+                "camel.management.port=" + managementPort, "bridge.heartbeat.enabled=false");
         try {
             awaitReady(managementPort);
             HttpResponse<String> response = post(httpPort,
@@ -74,8 +72,7 @@ class PackagedJarIT {
         Path workDir = Files.createTempDirectory("jar-bad-config-");
         copyTree(PROJECT.resolve("routes"), workDir.resolve("routes"));
         Path log = workDir.resolve("bridge.log");
-        Process bridge = new ProcessBuilder(java(), "-Dbridge.topics.partitions=zero", "-jar", JAR.toString())
-                .directory(workDir.toFile()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Process bridge = startJar(workDir, "bridge.topics.partitions=zero");
 
         assertThat(bridge.waitFor(60, TimeUnit.SECONDS)).as("JVM exits after a failed start").isTrue();
         assertThat(bridge.exitValue()).isNotZero();
@@ -86,11 +83,7 @@ class PackagedJarIT {
     void startedOutsideTheProjectFolderItSaysWhereToRunItFrom() throws Exception {
         Path workDir = Files.createTempDirectory("jar-no-routes-");
         Path log = workDir.resolve("bridge.log");
-        Process bridge = new ProcessBuilder(java(), "-Dbridge.kafka.embedded.port=" + KafkaBroker.freePort(),
-                "-Dbridge.kafka.embedded.controller-port=" + KafkaBroker.freePort(),
-                "-Dcamel.server.port=" + KafkaBroker.freePort(), "-Dcamel.management.port=" + KafkaBroker.freePort(),
-                "-jar", JAR.toString())
-                .directory(workDir.toFile()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Process bridge = startJar(workDir);
 
         assertThat(bridge.waitFor(90, TimeUnit.SECONDS)).as("JVM exits after a failed start").isTrue();
         assertThat(bridge.exitValue()).isNotZero();
@@ -105,17 +98,33 @@ class PackagedJarIT {
                 "- route:\n    id: broken\n    from:\n      uri: \"nosuchcomponent:x\"\n      steps: []\n");
         int kafkaPort = KafkaBroker.freePort();
         Path log = workDir.resolve("bridge.log");
-        Process bridge = new ProcessBuilder(java(), "-Dbridge.kafka.embedded.port=" + kafkaPort,
-                "-Dbridge.kafka.embedded.controller-port=" + KafkaBroker.freePort(),
-                "-Dcamel.server.port=" + KafkaBroker.freePort(), "-Dcamel.management.port=" + KafkaBroker.freePort(),
-                "-jar", JAR.toString())
-                .directory(workDir.toFile()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Process bridge = startJar(workDir, "bridge.kafka.embedded.port=" + kafkaPort);
 
         assertThat(bridge.waitFor(90, TimeUnit.SECONDS)).as("JVM exits after a failed start").isTrue();
         assertThat(bridge.exitValue()).isNotZero();
         String output = Files.readString(log);
         assertThat(output).contains("started the embedded Kafka broker").contains("nosuchcomponent")
                 .contains("Embedded Kafka broker on 127.0.0.1:" + kafkaPort + " stopped");
+    }
+
+    /**
+     * Starts the jar as a user would, in {@code workDir}, its output in {@code workDir/bridge.log}; every port on
+     * a free one unless {@code properties} ({@code key=value}, passed as {@code -D}) name it.
+     */
+    private static Process startJar(Path workDir, String... properties) throws IOException {
+        Map<String, String> p = new LinkedHashMap<>();
+        for (String port : List.of("bridge.kafka.embedded.port", "bridge.kafka.embedded.controller-port",
+                "camel.server.port", "camel.management.port")) {
+            p.put(port, String.valueOf(KafkaBroker.freePort()));
+        }
+        for (String kv : properties) {
+            p.put(kv.substring(0, kv.indexOf('=')), kv.substring(kv.indexOf('=') + 1));
+        }
+        List<String> command = new ArrayList<>(List.of(java()));
+        p.forEach((k, v) -> command.add("-D" + k + "=" + v));
+        command.addAll(List.of("-jar", JAR.toString()));
+        return new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true)
+                .redirectOutput(workDir.resolve("bridge.log").toFile()).start();
     }
 
     /** Waits for the readiness probe: the HTTP servers listen before the routes are added. */
