@@ -3,6 +3,7 @@ package io.telemetrybridge.config;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.telemetrybridge.codec.SeedJson;
 import io.telemetrybridge.codec.SeedReader;
+import io.telemetrybridge.deadletter.DeadLetters;
 import io.telemetrybridge.error.HttpErrorPages;
 import io.telemetrybridge.error.HttpErrors;
 import io.telemetrybridge.error.OtlpErrors;
@@ -89,15 +90,17 @@ public final class BridgeConfiguration implements CamelConfiguration, AutoClosea
         Registry registry = context.getRegistry();
         registry.bind("seedJson", mapper);
         registry.bind("bridgeMeters", meters);
+        DeadLetters deadLetters = new DeadLetters(context, meters, settings.dlqMaxPayloadBytes(), settings.dlqFolder());
+        registry.bind("deadLetters", deadLetters);
         registry.bind("httpIngest", new HttpIngest(reader, records, meters, mapper));
-        registry.bind("fileIngest", new FileIngest(reader, records, meters));
+        registry.bind("fileIngest", new FileIngest(reader, records, meters, deadLetters));
         registry.bind("quietFiles", new QuietFileFilter(Long.parseLong(context.getPropertiesComponent()
                 .resolveProperty("bridge.file.quiet-period-ms").orElse("1000").trim())));
         registry.bind("heartbeat", new Heartbeat(records, meters));
-        registry.bind("httpErrors", new HttpErrors(mapper, settings.retryAfterSeconds()));
+        registry.bind("httpErrors", new HttpErrors(mapper, settings.retryAfterSeconds(), deadLetters));
         registry.bind("otlpIngest", new OtlpIngest(new OtlpRequests(settings.otlpMaxJsonDepth(),
                 settings.maxDecompressedBytes()), settings.otlpEncodings(), records, meters));
-        registry.bind("otlpErrors", new OtlpErrors(settings.retryAfterSeconds()));
+        registry.bind("otlpErrors", new OtlpErrors(settings.retryAfterSeconds(), deadLetters));
     }
 
     private static int orDefault(Integer value, int fallback) {

@@ -30,6 +30,8 @@ import org.apache.camel.spi.PropertiesComponent;
  * @param maxInFlightRequests    ingestion requests handled at once; more get 429 with Retry-After
  * @param otlpMaxJsonDepth       deepest JSON nesting accepted in OTLP/JSON requests
  * @param otlpEncodings          how OTLP requests of each signal become Kafka records
+ * @param dlqMaxPayloadBytes     largest payload kept in a dead letter; longer ones are cut
+ * @param dlqFolder              where dead letters go when the dead-letter topic cannot be written
  */
 public record BridgeSettings(
         String bootstrapServers,
@@ -45,7 +47,9 @@ public record BridgeSettings(
         long maxDecompressedBytes,
         int maxInFlightRequests,
         int otlpMaxJsonDepth,
-        Map<Signal, OtlpEncoding> otlpEncodings) {
+        Map<Signal, OtlpEncoding> otlpEncodings,
+        int dlqMaxPayloadBytes,
+        Path dlqFolder) {
 
     /** Prefix of all our own keys. */
     public static final String PREFIX = "bridge.";
@@ -94,7 +98,9 @@ public record BridgeSettings(
                 r.positive("http.max-decompressed-bytes", 20_971_520),
                 (int) r.positive("http.max-in-flight-requests", 64),
                 (int) r.positive("otlp.max-json-depth", 64),
-                encodings);
+                encodings,
+                (int) r.positive("dlq.max-payload-bytes", 65_536),
+                Path.of(r.text("dlq.folder", "data/dead-letter")));
         r.positive("file.quiet-period-ms", 1000);
         r.positive("file.poll-interval-ms", 1000);
         r.positive("heartbeat.period-ms", 30_000);

@@ -2,6 +2,8 @@ package io.telemetrybridge.error;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.telemetrybridge.codec.InvalidInputException;
+import io.telemetrybridge.deadletter.DeadLetter;
+import io.telemetrybridge.deadletter.DeadLetters;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
@@ -12,7 +14,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The one error body of our HTTP API: {@code {"status": 400, "error": "Bad Request", "field": "metrics[2].value",
  * "message": "metrics[2].value: expected one of ..."}} ({@code field} only when a field is at fault). Called
- * from the {@code http-errors} route configuration; never carries a stack trace.
+ * from the {@code http-errors} route configuration; never carries a stack trace. A refused request (400, 413
+ * for an oversized item) is also sent to the dead-letter topic with its reason.
  */
 public final class HttpErrors {
 
@@ -20,15 +23,18 @@ public final class HttpErrors {
 
     private final ObjectMapper mapper;
     private final int retryAfterSeconds;
+    private final DeadLetters deadLetters;
 
-    public HttpErrors(ObjectMapper mapper, int retryAfterSeconds) {
+    public HttpErrors(ObjectMapper mapper, int retryAfterSeconds, DeadLetters deadLetters) {
         this.mapper = mapper;
         this.retryAfterSeconds = retryAfterSeconds;
+        this.deadLetters = deadLetters;
     }
 
     /** 400: the request itself is wrong; nothing of it was published. */
     public void badRequest(Exchange exchange) throws Exception {
         InvalidInputException e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, InvalidInputException.class);
+        deadLetters.publish(DeadLetter.ofHttpRequest(exchange, "http", e));
         Map<String, Object> body = body(400, "Bad Request", e.getMessage());
         if (!e.field().isEmpty()) {
             body.put("field", e.field());
@@ -45,6 +51,7 @@ public final class HttpErrors {
     /** 413: one record of the request is larger than Kafka accepts; retrying cannot help. */
     public void tooLarge(Exchange exchange) throws Exception {
         Exception e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        deadLetters.publish(DeadLetter.ofHttpRequest(exchange, "http", e));
         Map<String, Object> body = body(413, "Content Too Large", e instanceof InvalidInputException
                 ? e.getMessage() : "a record is larger than Kafka accepts: " + e.getMessage());
         if (e instanceof InvalidInputException invalid && !invalid.field().isEmpty()) {

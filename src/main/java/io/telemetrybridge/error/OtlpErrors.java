@@ -2,6 +2,8 @@ package io.telemetrybridge.error;
 
 import com.google.rpc.Code;
 import com.google.rpc.Status;
+import io.telemetrybridge.deadletter.DeadLetter;
+import io.telemetrybridge.deadletter.DeadLetters;
 import io.telemetrybridge.ingest.OtlpIngest;
 import io.telemetrybridge.otlp.OtlpJsonWriter;
 import io.telemetrybridge.otlp.OtlpRequests;
@@ -21,16 +23,22 @@ public final class OtlpErrors {
     private static final Logger LOG = LoggerFactory.getLogger(OtlpErrors.class);
 
     private final int retryAfterSeconds;
+    private final DeadLetters deadLetters;
 
-    public OtlpErrors(int retryAfterSeconds) {
+    public OtlpErrors(int retryAfterSeconds, DeadLetters deadLetters) {
         this.retryAfterSeconds = retryAfterSeconds;
+        this.deadLetters = deadLetters;
     }
 
+    /** 400, and the request to the dead-letter topic. */
     public void badRequest(Exchange exchange) throws Exception {
+        deadLetters.publish(DeadLetter.ofHttpRequest(exchange, "otlp-http", caught(exchange)));
         respond(exchange, 400, Code.INVALID_ARGUMENT, caught(exchange).getMessage());
     }
 
+    /** 413, and the request (its first bytes) to the dead-letter topic. */
     public void tooLarge(Exchange exchange) throws Exception {
+        deadLetters.publish(DeadLetter.ofHttpRequest(exchange, "otlp-http", caught(exchange)));
         respond(exchange, 413, Code.RESOURCE_EXHAUSTED, caught(exchange).getMessage());
     }
 

@@ -2,6 +2,8 @@ package io.telemetrybridge.ingest;
 
 import io.telemetrybridge.codec.InvalidInputException;
 import io.telemetrybridge.codec.SeedReader;
+import io.telemetrybridge.deadletter.DeadLetter;
+import io.telemetrybridge.deadletter.DeadLetters;
 import io.telemetrybridge.kafka.KeyedRecord;
 import io.telemetrybridge.kafka.RecordHeaders;
 import io.telemetrybridge.model.Signal;
@@ -18,6 +20,7 @@ import java.nio.file.Path;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import org.apache.camel.Exchange;
@@ -50,11 +53,13 @@ public final class FileIngest {
     private final SeedReader reader;
     private final TelemetryRecords records;
     private final BridgeMeters meters;
+    private final DeadLetters deadLetters;
 
-    public FileIngest(SeedReader reader, TelemetryRecords records, BridgeMeters meters) {
+    public FileIngest(SeedReader reader, TelemetryRecords records, BridgeMeters meters, DeadLetters deadLetters) {
         this.reader = reader;
         this.records = records;
         this.meters = meters;
+        this.deadLetters = deadLetters;
     }
 
     /**
@@ -72,7 +77,7 @@ public final class FileIngest {
         exchange.setProperty(ARCHIVE_NAME, archiveName(name, exchange.getClock().getCreated()));
         byte[] bytes = withoutBom(exchange.getMessage().getBody(byte[].class));
         List<KeyedRecord> batch = name.toLowerCase(Locale.ROOT).endsWith(".jsonl")
-                ? readLines(s, name, bytes) : readBatch(s, bytes);
+                ? readLines(s, name, bytes, exchange.getFromRouteId()) : readBatch(s, bytes);
         records.toBody(exchange, s, "file", "application/json", RecordHeaders.SEED_SCHEMA_VERSION, batch);
     }
 
@@ -87,7 +92,11 @@ public final class FileIngest {
         Files.writeString(errorDir.resolve(archive + ".reason.txt"), e.getMessage() + "\n");
         LOG.warn("Rejected file {} (moved to {} as {}): {}", exchange.getProperty(ORIGINAL_NAME), errorDir, archive,
                 e.getMessage());
-        meters.rejected(exchange.getProperty(TelemetryRecords.SIGNAL, Signal.class), "file", 1);
+        Signal signal = exchange.getProperty(TelemetryRecords.SIGNAL, Signal.class);
+        meters.rejected(signal, "file", 1);
+        deadLetters.publish(DeadLetter.of(signal.id(), "file", exchange.getFromRouteId(), e,
+                exchange.getMessage().getBody(byte[].class)).with("file.name", exchange.getProperty(ORIGINAL_NAME))
+                .with("file.moved.to", errorDir.resolve(archive)));
     }
 
     private List<KeyedRecord> readBatch(Signal signal, byte[] bytes) {
@@ -103,7 +112,7 @@ public final class FileIngest {
         return batch;
     }
 
-    private List<KeyedRecord> readLines(Signal signal, String fileName, byte[] bytes) {
+    private List<KeyedRecord> readLines(Signal signal, String fileName, byte[] bytes, String routeId) {
         List<KeyedRecord> batch = new ArrayList<>();
         int lineNumber = 0;
         int rejected = 0;
@@ -121,6 +130,8 @@ public final class FileIngest {
             } catch (InvalidInputException e) {
                 rejected++;
                 LOG.warn("{} line {}: {}", fileName, lineNumber, e.getMessage());
+                deadLetters.publish(DeadLetter.of(signal.id(), "file", routeId, e,
+                        Arrays.copyOfRange(bytes, start, end)).with("file.name", fileName).with("file.line", lineNumber));
             }
             // CRLF is one line end; a lone CR or LF is one too.
             start = end + (end + 1 < bytes.length && bytes[end] == '\r' && bytes[end + 1] == '\n' ? 2 : 1);
@@ -149,7 +160,7 @@ public final class FileIngest {
     private static byte[] withoutBom(byte[] bytes) {
         boolean bom = bytes.length >= 3 && (bytes[0] & 0xFF) == 0xEF && (bytes[1] & 0xFF) == 0xBB
                 && (bytes[2] & 0xFF) == 0xBF;
-        return bom ? java.util.Arrays.copyOfRange(bytes, 3, bytes.length) : bytes;
+        return bom ? Arrays.copyOfRange(bytes, 3, bytes.length) : bytes;
     }
 
     /** {@code name.json} becomes {@code name.20261130T052300.123Z.json}: files of the same name never clash. */

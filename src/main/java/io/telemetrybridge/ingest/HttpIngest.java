@@ -39,6 +39,7 @@ public final class HttpIngest {
      */
     public void readBatch(Exchange exchange, String signal) {
         Signal s = Signal.of(signal);
+        exchange.setProperty(TelemetryRecords.SIGNAL, s);
         MediaTypes.require(MediaTypes.header(exchange.getMessage(), Exchange.CONTENT_TYPE), MediaTypes.JSON);
         byte[] body = exchange.getMessage().getBody(byte[].class);
         if (body == null || body.length == 0) {

@@ -13,13 +13,17 @@ import org.apache.camel.Exchange;
  * registered in the registry camel-micrometer serves on {@code /observe/metrics}; listed in the README.
  * <ul>
  *   <li>{@code telemetry.bridge.records.accepted{signal,source}}: records Kafka acknowledged;</li>
- *   <li>{@code telemetry.bridge.records.rejected{signal,source}}: items refused as invalid input.</li>
+ *   <li>{@code telemetry.bridge.records.rejected{signal,source}}: items refused as invalid input;</li>
+ *   <li>{@code telemetry.bridge.records.dead_lettered{signal,source,target}}: dead letters written, to the
+ *       dead-letter topic ({@code target="kafka"}) or, when it cannot be written, the local folder
+ *       ({@code target="folder"}).</li>
  * </ul>
  */
 public final class BridgeMeters {
 
     public static final String ACCEPTED = "telemetry.bridge.records.accepted";
     public static final String REJECTED = "telemetry.bridge.records.rejected";
+    public static final String DEAD_LETTERED = "telemetry.bridge.records.dead_lettered";
 
     private final CamelContext context;
     private volatile MeterRegistry registry;
@@ -44,6 +48,12 @@ public final class BridgeMeters {
     /** Counts {@code n} items refused as invalid. */
     public void rejected(Signal signal, String source, long n) {
         counter(REJECTED, signal, source).increment(n);
+    }
+
+    /** Counts one dead letter written to {@code target} ({@code kafka} or {@code folder}). */
+    public void deadLettered(Signal signal, String source, String target) {
+        Counter.builder(DEAD_LETTERED).tag("signal", signal.id()).tag("source", source).tag("target", target)
+                .register(registry()).increment();
     }
 
     /** Records of {@code signal} acknowledged by Kafka since start, over all sources. */

@@ -1,0 +1,50 @@
+package io.telemetrybridge.deadletter;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * One dead letter: input the bridge could never publish (a permanent error), with where it came from and why.
+ * It becomes one record on the dead-letter topic whose headers are {@link DeadLetters#HEADER_PREFIX}{@code *}
+ * (README, "Dead letters").
+ *
+ * @param signal  {@code metrics}, {@code traces}, {@code logs}
+ * @param source  {@code http}, {@code otlp-http}, {@code file}
+ * @param reason  the exception, whose class and message are recorded
+ * @param payload the original bytes (bounded when written)
+ * @param context source-specific details: {@code http.path}, {@code http.content.type}, {@code file.name},
+ *                {@code file.line}, …
+ */
+public record DeadLetter(String signal, String source, String routeId, Exception reason, byte[] payload,
+        Map<String, String> context) {
+
+    /** A dead letter with no source-specific details yet; add them with {@link #with}. */
+    public static DeadLetter of(String signal, String source, String routeId, Exception reason, byte[] payload) {
+        return new DeadLetter(signal, source, routeId, reason, payload == null ? new byte[0] : payload,
+                new LinkedHashMap<>());
+    }
+
+    /**
+     * A dead letter for the HTTP request of {@code exchange} (its body, path and media type), of the signal
+     * recorded in exchange property {@code telemetrySignal}.
+     */
+    public static DeadLetter ofHttpRequest(org.apache.camel.Exchange exchange, String source, Exception reason) {
+        Object signal = exchange.getProperty("telemetrySignal");
+        byte[] body = exchange.getMessage().getBody(byte[].class);
+        return of(signal == null ? "metrics" : signal.toString().toLowerCase(java.util.Locale.ROOT), source,
+                exchange.getFromRouteId(), reason, body)
+                .with("http.path", exchange.getMessage().getHeader(org.apache.camel.Exchange.HTTP_PATH))
+                .with("http.content.type", io.telemetrybridge.codec.MediaTypes.header(exchange.getMessage(),
+                        org.apache.camel.Exchange.CONTENT_TYPE))
+                .with("http.content.encoding", io.telemetrybridge.codec.MediaTypes.header(exchange.getMessage(),
+                        "Content-Encoding"));
+    }
+
+    /** Adds a source-specific detail (ignored when {@code value} is null). */
+    public DeadLetter with(String key, Object value) {
+        if (value != null) {
+            context.put(key, String.valueOf(value));
+        }
+        return this;
+    }
+}
