@@ -16,7 +16,9 @@ import org.apache.camel.Exchange;
  *   <li>{@code telemetry.bridge.records.rejected{signal,source}}: items refused as invalid input;</li>
  *   <li>{@code telemetry.bridge.records.dead_lettered{signal,source,target}}: dead letters written, to the
  *       dead-letter topic ({@code target="kafka"}) or, when it cannot be written, the local folder
- *       ({@code target="folder"}).</li>
+ *       ({@code target="folder"});</li>
+ *   <li>{@code telemetry.bridge.records.dropped{signal,source}}: records of the bridge's own timer sources that
+ *       Kafka could not take (they are not kept: the next tick carries fresh values).</li>
  * </ul>
  */
 public final class BridgeMeters {
@@ -24,6 +26,7 @@ public final class BridgeMeters {
     public static final String ACCEPTED = "telemetry.bridge.records.accepted";
     public static final String REJECTED = "telemetry.bridge.records.rejected";
     public static final String DEAD_LETTERED = "telemetry.bridge.records.dead_lettered";
+    public static final String DROPPED = "telemetry.bridge.records.dropped";
 
     private final CamelContext context;
     private volatile MeterRegistry registry;
@@ -48,6 +51,18 @@ public final class BridgeMeters {
     /** Counts {@code n} items refused as invalid. */
     public void rejected(Signal signal, String source, long n) {
         counter(REJECTED, signal, source).increment(n);
+    }
+
+    /**
+     * Route step on a failed timer exchange: counts its records (properties set by {@code TelemetryRecords}) as
+     * dropped.
+     */
+    public void dropped(Exchange exchange) {
+        Signal signal = exchange.getProperty(TelemetryRecords.SIGNAL, Signal.class);
+        if (signal != null) {
+            counter(DROPPED, signal, exchange.getProperty(TelemetryRecords.SOURCE, String.class))
+                    .increment(exchange.getProperty(TelemetryRecords.COUNT, 0, Integer.class));
+        }
     }
 
     /** Counts one dead letter written to {@code target} ({@code kafka} or {@code folder}). */

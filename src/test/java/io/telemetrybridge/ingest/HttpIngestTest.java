@@ -80,6 +80,31 @@ class HttpIngestTest {
     }
 
     @Test
+    void headersThatWouldSteerTheKafkaProducerAreIgnoredWhateverTheirCase() {
+        String traceId = "2222222222222222222222222222222" + (System.nanoTime() % 10);
+        String batch = "{\"id\":\"6a1e2d3c-4b5a-4968-8776-655443322110\",\"timestamp\":\"2025-01-01T00:00:00Z\","
+                + "\"traces\":[{\"trace_id\":\"" + traceId + "\",\"span_id\":\"s\",\"name\":\"n\","
+                + "\"kind\":\"Internal\",\"start_time\":\"2025-01-01T00:00:00Z\",\"status\":{\"code\":\"Ok\"}}]}";
+        HttpResponse<String> response = bridge.send(HttpRequest.newBuilder(bridge.uri("/api/v1/traces"))
+                .header("Content-Type", "application/json")
+                .header("CamelKafkaOverrideTopic", bridge.topic("logs"))
+                .header("camelkafkakey", "forced-key").header("CAMELKAFKAPARTITIONKEY", "2")
+                .header("CamelKafkaOverrideTimestamp", "0")
+                .header("kafka.KEY", "forced-key").header("kafka.OVERRIDE_TOPIC", bridge.topic("logs"))
+                .header("Authorization", "Bearer secret").header("Cookie", "session=secret")
+                .POST(HttpRequest.BodyPublishers.ofString(batch)).build());
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.headers().map().keySet()).noneMatch(h -> h.toLowerCase().startsWith("camel")
+                || h.toLowerCase().startsWith("telemetry") || h.toLowerCase().startsWith("kafka"));
+
+        Rec rec = Topics.readAll(bridge.topic("traces")).stream().filter(r -> traceId.equals(r.key())).findFirst()
+                .orElseThrow(() -> new AssertionError("the span is not on the traces topic under its trace id"));
+        assertThat(rec.headers().keySet()).containsExactlyInAnyOrder("telemetry.signal", "telemetry.source",
+                "content-type", "telemetry.schema-version");
+        assertThat(Topics.readAll(bridge.topic("logs"))).noneMatch(r -> r.value().contains(traceId));
+    }
+
+    @Test
     void spansOfOneTraceShareAPartitionInTheOrderSent() {
         String traceId = "11111111111111111111111111111111";
         StringBuilder spans = new StringBuilder();

@@ -71,6 +71,26 @@ class KafkaUnavailableTest {
     }
 
     @Test
+    void heartbeatRecordsThatCannotBePublishedAreCountedAsDropped() {
+        try (RunningBridge ticking = RunningBridge.start(Map.of(
+                "bridge.kafka.bootstrap-servers", "127.0.0.1:" + KafkaBroker.freePort(),
+                "bridge.kafka.admin-timeout-ms", "1000", "bridge.heartbeat.enabled", "true",
+                "bridge.heartbeat.period-ms", "500"))) {
+            String line = "telemetry_bridge_records_dropped_total{signal=\"metrics\",source=\"timer\"} ";
+            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            double dropped = 0;
+            while (dropped < 4 && System.nanoTime() < deadline) {
+                Topics.sleep(500);
+                dropped = ticking.send(HttpRequest.newBuilder(ticking.managementUri("/observe/metrics")).build())
+                        .body().lines().filter(l -> l.startsWith(line))
+                        .mapToDouble(l -> Double.parseDouble(l.substring(line.length()))).sum();
+            }
+            // One tick is four records (uptime, and records forwarded per signal).
+            assertThat(dropped).isGreaterThanOrEqualTo(4).matches(d -> d % 4 == 0, "a multiple of 4");
+        }
+    }
+
+    @Test
     void healthEndpointStillAnswersQuicklyWhileKafkaIsDown() {
         long start = System.nanoTime();
         HttpResponse<String> response = bridge.send(HttpRequest.newBuilder(bridge.managementUri("/observe/health"))
