@@ -1,0 +1,123 @@
+package io.telemetrybridge.ingest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.telemetrybridge.kafka.EmbeddedKafkaBroker;
+import io.telemetrybridge.support.Json;
+import io.telemetrybridge.support.KafkaBroker;
+import io.telemetrybridge.support.RunningBridge;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The broker goes away in the middle of a stream of requests and comes back: every request answered 2xx has
+ * all its records on Kafka exactly once; every other request was answered 503/429 within the bound; new
+ * requests succeed after the broker returns, without restarting the bridge.
+ */
+class KafkaOutageTest {
+
+    private static final int ITEMS = 5;
+
+    @Test
+    void acknowledgedRequestsAreOnKafkaExactlyOnceAcrossABrokerOutage() throws Exception {
+        Path dir = Files.createTempDirectory("outage-kafka-");
+        int port = KafkaBroker.freePort();
+        int controllerPort = KafkaBroker.freePort();
+        EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(dir, port, controllerPort);
+        broker.start();
+        Map<Integer, Integer> status = new HashMap<>();
+        List<Long> slowAnswers = new ArrayList<>();
+        try (RunningBridge bridge = RunningBridge.start(Map.of("bridge.kafka.bootstrap-servers",
+                broker.bootstrapServers()))) {
+            int request = 0;
+            for (int phase = 0; phase < 3; phase++) {
+                if (phase == 1) {
+                    broker.stop();
+                } else if (phase == 2) {
+                    broker = new EmbeddedKafkaBroker(dir, port, controllerPort);
+                    broker.start();
+                }
+                long phaseEnd = System.nanoTime() + Duration.ofSeconds(phase == 1 ? 12 : 6).toNanos();
+                while (System.nanoTime() < phaseEnd) {
+                    long start = System.nanoTime();
+                    HttpResponse<String> r = bridge.post("/api/v1/logs", "application/json", batch(request));
+                    long ms = Duration.ofNanos(System.nanoTime() - start).toMillis();
+                    if (ms > 10_000) {
+                        slowAnswers.add(ms);
+                    }
+                    status.put(request, r.statusCode());
+                    request++;
+                }
+            }
+            // After the broker returned, the bridge accepts again without a restart.
+            assertThat(bridge.post("/api/v1/logs", "application/json", batch(request)).statusCode()).isEqualTo(200);
+            status.put(request, 200);
+
+            Map<Integer, Integer> copies = recordsPerRequest(broker.bootstrapServers(), bridge.topic("logs"));
+            long ok = status.values().stream().filter(s -> s == 200).count();
+            long refused = status.values().stream().filter(s -> s == 503 || s == 429).count();
+            System.out.printf("outage test: %d requests, %d answered 200, %d answered 503/429, records on Kafka %d%n",
+                    status.size(), ok, refused, copies.values().stream().mapToInt(Integer::intValue).sum());
+            assertThat(ok + refused).isEqualTo(status.size());
+            assertThat(refused).as("some requests fell in the outage").isPositive();
+            assertThat(slowAnswers).as("answers slower than 10 s").isEmpty();
+            status.forEach((id, s) -> {
+                if (s == 200) {
+                    assertThat(copies.getOrDefault(id, 0)).as("records of acknowledged request " + id)
+                            .isEqualTo(ITEMS);
+                } else {
+                    // Not acknowledged: the client retries. Kafka may hold part of it, never more than once.
+                    assertThat(copies.getOrDefault(id, 0)).isLessThanOrEqualTo(ITEMS);
+                }
+            });
+        } finally {
+            broker.stop();
+        }
+    }
+
+    private static byte[] batch(int request) {
+        StringBuilder logs = new StringBuilder();
+        for (int i = 0; i < ITEMS; i++) {
+            logs.append(i == 0 ? "" : ",").append("{\"timestamp\":\"2025-01-01T00:00:00Z\",\"level\":\"Info\","
+                    + "\"message\":\"req-").append(request).append("-item-").append(i).append("\"}");
+        }
+        return ("{\"id\":\"0b4f5a3e-6f0c-4d5e-8f7a-1b2c3d4e5f60\",\"timestamp\":\"2025-01-01T00:00:00Z\",\"logs\":["
+                + logs + "]}").getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** How many records each request id has on the topic (items of one request counted together). */
+    private static Map<Integer, Integer> recordsPerRequest(String bootstrap, String topic) {
+        Properties p = new Properties();
+        p.put("bootstrap.servers", bootstrap);
+        Map<Integer, Integer> copies = new HashMap<>();
+        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p, new ByteArrayDeserializer(),
+                new ByteArrayDeserializer())) {
+            List<TopicPartition> parts = c.partitionsFor(topic, Duration.ofSeconds(30)).stream()
+                    .map(i -> new TopicPartition(topic, i.partition())).toList();
+            c.assign(parts);
+            c.seekToBeginning(parts);
+            Map<TopicPartition, Long> end = c.endOffsets(parts);
+            while (parts.stream().anyMatch(tp -> c.position(tp) < end.get(tp))) {
+                for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(200))) {
+                    String message = Json.tree(new String(r.value(), StandardCharsets.UTF_8)).get("message").textValue();
+                    int id = Integer.parseInt(message.substring(4, message.indexOf("-item-")));
+                    copies.merge(id, 1, Integer::sum);
+                }
+            }
+        }
+        return copies;
+    }
+}
