@@ -30,6 +30,7 @@ import org.junit.jupiter.api.Test;
 class KafkaOutageTest {
 
     private static final int ITEMS = 5;
+    private static final int FILE_REQUEST = 999_999;
 
     @Test
     void acknowledgedRequestsAreOnKafkaExactlyOnceAcrossABrokerOutage() throws Exception {
@@ -46,7 +47,12 @@ class KafkaOutageTest {
             for (int phase = 0; phase < 3; phase++) {
                 if (phase == 1) {
                     broker.stop();
+                    // A file dropped while Kafka is down waits in the inbox and is published once it returns.
+                    Path inbox = bridge.inbox().resolve("logs");
+                    Files.createDirectories(inbox);
+                    Files.write(inbox.resolve("during-outage.json"), batch(FILE_REQUEST));
                 } else if (phase == 2) {
+                    assertThat(bridge.inbox().resolve("logs/during-outage.json")).exists();
                     broker = new EmbeddedKafkaBroker(dir, port, controllerPort);
                     broker.start();
                 }
@@ -62,6 +68,12 @@ class KafkaOutageTest {
                     request++;
                 }
             }
+            Path done = bridge.inbox().resolve(".done/logs");
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (!(Files.isDirectory(done) && Files.list(done).findAny().isPresent()) && System.nanoTime() < deadline) {
+                Thread.sleep(200);
+            }
+            assertThat(Files.list(done).toList()).as("the outage file moved to .done after recovery").hasSize(1);
             // After the broker returned, the bridge accepts again without a restart.
             assertThat(bridge.post("/api/v1/logs", "application/json", batch(request)).statusCode()).isEqualTo(200);
             status.put(request, 200);
@@ -72,6 +84,7 @@ class KafkaOutageTest {
             System.out.printf("outage test: %d requests, %d answered 200, %d answered 503/429, records on Kafka %d%n",
                     status.size(), ok, refused, copies.values().stream().mapToInt(Integer::intValue).sum());
             assertThat(ok + refused).isEqualTo(status.size());
+            assertThat(copies.get(FILE_REQUEST)).as("records of the file dropped during the outage").isEqualTo(ITEMS);
             assertThat(refused).as("some requests fell in the outage").isPositive();
             assertThat(slowAnswers).as("answers slower than 10 s").isEmpty();
             status.forEach((id, s) -> {
