@@ -99,7 +99,7 @@ public final class BridgeConfiguration implements CamelConfiguration, AutoClosea
         registry.bind("heartbeat", new Heartbeat(records, meters));
         registry.bind("httpErrors", new HttpErrors(mapper, settings.retryAfterSeconds(), deadLetters));
         registry.bind("otlpIngest", new OtlpIngest(new OtlpRequests(settings.otlpMaxJsonDepth(),
-                settings.maxDecompressedBytes()), settings.otlpEncodings(), records, meters));
+                settings.maxDecompressedBytes()), settings.otlpEncodings(), records, meters, deadLetters));
         registry.bind("otlpErrors", new OtlpErrors(settings.retryAfterSeconds(), deadLetters));
     }
 

@@ -9,6 +9,9 @@ import io.opentelemetry.proto.collector.trace.v1.ExportTracePartialSuccess;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
 import io.telemetrybridge.codec.InvalidInputException;
 import io.telemetrybridge.codec.MediaTypes;
+import io.telemetrybridge.codec.OversizedRecordException;
+import io.telemetrybridge.deadletter.DeadLetter;
+import io.telemetrybridge.deadletter.DeadLetters;
 import io.telemetrybridge.kafka.KeyedRecord;
 import io.telemetrybridge.model.Signal;
 import io.telemetrybridge.observe.BridgeMeters;
@@ -17,13 +20,15 @@ import io.telemetrybridge.otlp.OtlpJsonWriter;
 import io.telemetrybridge.otlp.OtlpRequests;
 import io.telemetrybridge.otlp.OtlpValidation;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.camel.Exchange;
 
 /**
  * Route steps of the OTLP/HTTP receiver ({@code POST /v1/traces|metrics|logs}): decode the export request,
- * leave out invalid items (reported as {@code partial_success}), turn the rest into records with the signal's
+ * leave out invalid items and, in the {@code json} encoding, items too large for Kafka (both reported as
+ * {@code partial_success}; an oversized item also becomes a dead letter holding its size, not its bytes), turn the rest into records with the signal's
  * configured {@link OtlpEncoding}, and after Kafka acknowledged them all answer 200 with the
  * Export*ServiceResponse in the request's encoding. Source: OTLP specification, "OTLP/HTTP".
  */
@@ -39,13 +44,15 @@ public final class OtlpIngest {
     private final Map<Signal, OtlpEncoding> encodings;
     private final TelemetryRecords records;
     private final BridgeMeters meters;
+    private final DeadLetters deadLetters;
 
     public OtlpIngest(OtlpRequests requests, Map<Signal, OtlpEncoding> encodings, TelemetryRecords records,
-            BridgeMeters meters) {
+            BridgeMeters meters, DeadLetters deadLetters) {
         this.requests = requests;
         this.encodings = encodings;
         this.records = records;
         this.meters = meters;
+        this.deadLetters = deadLetters;
     }
 
     /** Decodes the request and makes its records the body; nothing is sent if this throws. */
@@ -67,15 +74,38 @@ public final class OtlpIngest {
         OtlpValidation.Result valid = OtlpValidation.check(s, request);
         OtlpEncoding encoding = encodings.get(s);
         List<KeyedRecord> encoded = encoding.encode(s, valid.request());
+        long rejected = valid.rejected();
+        String message = valid.message();
+        List<KeyedRecord> publish = new ArrayList<>(encoded.size());
+        List<DeadLetter> oversized = new ArrayList<>();
         for (int i = 0; i < encoded.size(); i++) {
-            records.checkSize(encoded.get(i), "record " + i + " (" + encoding.name() + ")");
+            try {
+                records.checkSize(encoded.get(i), "record " + i + " (" + encoding.name() + ")");
+                publish.add(encoded.get(i));
+            } catch (OversizedRecordException e) {
+                // One item per record in the json encoding: leave it out, as partial success. In the otlp_*
+                // encodings a record holds a whole resource: the request as a whole is too large (413).
+                if (!encoding.name().equals("json")) {
+                    throw e;
+                }
+                rejected++;
+                message = (message == null ? "" : message + "; ") + e.getMessage();
+                oversized.add(DeadLetter.of(s.id(), SOURCE, exchange.getFromRouteId(), e, new byte[0])
+                        .with("record.size", encoded.get(i).value().length)
+                        .with("record.key", encoded.get(i).key()));
+            }
         }
-        if (valid.rejected() > 0) {
-            meters.rejected(s, SOURCE, valid.rejected());
+        if (publish.isEmpty() && !encoded.isEmpty()) {
+            // Nothing of it fits: the request as a whole is refused (413), and dead-lettered as such.
+            throw new OversizedRecordException("", encoded.get(0).value().length, records.maxRecordBytes());
         }
-        records.toBody(exchange, s, SOURCE, encoding.contentType(), schemaVersion(encoding), encoded);
-        exchange.setProperty(REJECTED, valid.rejected());
-        exchange.setProperty(REJECTED_MESSAGE, valid.message());
+        oversized.forEach(deadLetters::publish);
+        if (rejected > 0) {
+            meters.rejected(s, SOURCE, rejected);
+        }
+        records.toBody(exchange, s, SOURCE, encoding.contentType(), schemaVersion(encoding), publish);
+        exchange.setProperty(REJECTED, rejected);
+        exchange.setProperty(REJECTED_MESSAGE, message);
     }
 
     /** Answers 200 with the Export*ServiceResponse, in the request's encoding. */

@@ -68,6 +68,11 @@ public final class TelemetryRecords {
         return record;
     }
 
+    /** The producer's limit on one record now, in bytes. */
+    public int maxRecordBytes() {
+        return maxRecordBytes.getAsInt();
+    }
+
     /**
      * Refuses a record Kafka's producer would refuse, with the same size estimate it uses.
      *

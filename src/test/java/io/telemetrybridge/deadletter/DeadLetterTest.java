@@ -111,6 +111,28 @@ class DeadLetterTest {
     }
 
     @Test
+    void oversizedOtlpSpanIsLeftOutAsPartialSuccessAndDeadLetteredWithoutItsBytes() {
+        String traceId = UUID.randomUUID().toString().replace("-", "");
+        String request = "{\"resourceSpans\":[{\"scopeSpans\":[{\"spans\":["
+                + "{\"traceId\":\"" + traceId + "\",\"spanId\":\"0102030405060708\",\"name\":\"small\"},"
+                + "{\"traceId\":\"" + traceId + "\",\"spanId\":\"0102030405060709\",\"name\":\"" + "b".repeat(6000)
+                + "\"}]}]}]}";
+        var response = bridge.post("/v1/traces", "application/json", request.getBytes(StandardCharsets.UTF_8));
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        var partial = Json.tree(response.body()).get("partialSuccess");
+        assertThat(partial.get("rejectedSpans").asText()).isEqualTo("1");
+        assertThat(partial.get("errorMessage").textValue()).contains("over the limit of 4096 bytes");
+        assertThat(Topics.readAll(bridge.topic("traces")).stream().filter(r -> traceId.equals(r.key())))
+                .extracting(r -> Json.tree(r.value()).get("name").textValue()).containsExactly("small");
+        Rec letter = Topics.readAll(bridge.topic("dlq")).stream()
+                .filter(r -> traceId.equals(r.headers().get("telemetry.dlq.record.key"))).findFirst().orElseThrow();
+        assertThat(letter.raw()).isEmpty();
+        assertThat(Integer.parseInt(letter.headers().get("telemetry.dlq.record.size"))).isGreaterThan(6000);
+        assertThat(letter.headers()).containsEntry("telemetry.dlq.source", "otlp-http");
+    }
+
+    @Test
     void eachBadLineOfAJsonlDropIsItsOwnDeadLetter() throws Exception {
         String marker = UUID.randomUUID().toString();
         String good = "{\"timestamp\":\"2025-01-01T00:00:00Z\",\"level\":\"Info\",\"message\":\"fine\"}";
