@@ -17,13 +17,16 @@ import io.telemetrybridge.kafka.EmbeddedKafkaBroker;
 import io.telemetrybridge.kafka.SharedProducers;
 import io.telemetrybridge.kafka.TopicInitializer;
 import io.telemetrybridge.observe.BridgeMeters;
+import io.telemetrybridge.observe.KafkaReadinessCheck;
 import io.telemetrybridge.otlp.OtlpRequests;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.kafka.KafkaComponent;
+import org.apache.camel.health.HealthCheckRegistry;
 import org.apache.camel.spi.Registry;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.slf4j.Logger;
@@ -67,6 +70,7 @@ public final class BridgeConfiguration implements CamelConfiguration, AutoClosea
         context.addService(producers, true, false);
         createTopics(context, settings, bootstrap);
         bindBeans(context, settings);
+        watchKafka(context, settings, bootstrap);
         context.addStartupListener(new HttpErrorPages(settings.maxInFlightRequests(), settings.retryAfterSeconds()));
     }
 
@@ -101,6 +105,29 @@ public final class BridgeConfiguration implements CamelConfiguration, AutoClosea
         registry.bind("otlpIngest", new OtlpIngest(new OtlpRequests(settings.otlpMaxJsonDepth(),
                 settings.maxDecompressedBytes()), settings.otlpEncodings(), records, meters, deadLetters));
         registry.bind("otlpErrors", new OtlpErrors(settings.retryAfterSeconds(), deadLetters));
+    }
+
+    /** Registers the {@code kafka} readiness check, fed by a background describe-cluster every 5 s. */
+    private void watchKafka(CamelContext context, BridgeSettings settings, String bootstrap) throws Exception {
+        KafkaReadinessCheck check = new KafkaReadinessCheck(Map.of(
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                AdminClientConfig.CLIENT_ID_CONFIG, "telemetry-bridge-health"), settings.allTopics(),
+                Duration.ofSeconds(3));
+        check.setCamelContext(context);
+        check.start(context.getExecutorServiceManager().newSingleThreadScheduledExecutor(this, "kafka-health"),
+                Duration.ofSeconds(5));
+        context.addStartupListener((ctx, alreadyStarted) -> {
+            HealthCheckRegistry registry = HealthCheckRegistry.get(ctx);
+            if (registry != null) {
+                registry.register(check);
+            }
+        });
+        context.addService(new org.apache.camel.support.service.ServiceSupport() {
+            @Override
+            protected void doStop() {
+                check.close();
+            }
+        }, true, false);
     }
 
     private static int orDefault(Integer value, int fallback) {

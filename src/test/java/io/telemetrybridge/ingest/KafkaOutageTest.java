@@ -53,6 +53,8 @@ class KafkaOutageTest {
                     Files.write(inbox.resolve("during-outage.json"), batch(FILE_REQUEST));
                 } else if (phase == 2) {
                     assertThat(bridge.inbox().resolve("logs/during-outage.json")).exists();
+                    assertThat(KafkaUnavailableTest.kafkaCheck(health(bridge)).get("status").textValue())
+                            .as("readiness check while the broker is down").isEqualTo("DOWN");
                     broker = new EmbeddedKafkaBroker(dir, port, controllerPort);
                     broker.start();
                 }
@@ -74,6 +76,13 @@ class KafkaOutageTest {
                 Thread.sleep(200);
             }
             assertThat(Files.list(done).toList()).as("the outage file moved to .done after recovery").hasSize(1);
+            long readyBy = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            while (!KafkaUnavailableTest.kafkaCheck(health(bridge)).get("status").textValue().equals("UP")
+                    && System.nanoTime() < readyBy) {
+                Thread.sleep(250);
+            }
+            assertThat(KafkaUnavailableTest.kafkaCheck(health(bridge)).get("status").textValue())
+                    .as("readiness check after the broker returned").isEqualTo("UP");
             // After the broker returned, the bridge accepts again without a restart.
             assertThat(bridge.post("/api/v1/logs", "application/json", batch(request)).statusCode()).isEqualTo(200);
             status.put(request, 200);
@@ -99,6 +108,10 @@ class KafkaOutageTest {
         } finally {
             broker.stop();
         }
+    }
+
+    private static String health(RunningBridge bridge) {
+        return bridge.send(java.net.http.HttpRequest.newBuilder(bridge.managementUri("/observe/health")).build()).body();
     }
 
     private static byte[] batch(int request) {

@@ -2,6 +2,7 @@ package io.telemetrybridge.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.telemetrybridge.support.Json;
 import io.telemetrybridge.support.KafkaBroker;
 import io.telemetrybridge.support.RunningBridge;
@@ -88,6 +89,35 @@ class KafkaUnavailableTest {
             // One tick is four records (uptime, and records forwarded per signal).
             assertThat(dropped).isGreaterThanOrEqualTo(4).matches(d -> d % 4 == 0, "a multiple of 4");
         }
+    }
+
+    @Test
+    void readinessIsDownWithTheReasonWhileLivenessStaysUp() {
+        HttpResponse<String> ready = bridge.send(HttpRequest.newBuilder(bridge.managementUri("/observe/health/ready"))
+                .build());
+        assertThat(ready.statusCode()).isEqualTo(503);
+        JsonNode kafka = kafkaCheck(bridge.send(HttpRequest.newBuilder(bridge.managementUri("/observe/health"))
+                .build()).body());
+        // The first background check takes its 3 s timeout; until then the check says it has not run yet.
+        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+        while (kafka.get("message").textValue().equals("not checked yet") && System.nanoTime() < deadline) {
+            Topics.sleep(250);
+            kafka = kafkaCheck(bridge.send(HttpRequest.newBuilder(bridge.managementUri("/observe/health"))
+                    .build()).body());
+        }
+        assertThat(kafka.get("status").textValue()).isEqualTo("DOWN");
+        assertThat(kafka.get("message").textValue()).contains("did not answer within");
+        assertThat(bridge.send(HttpRequest.newBuilder(bridge.managementUri("/observe/health/live")).build())
+                .statusCode()).isEqualTo(200);
+    }
+
+    static JsonNode kafkaCheck(String health) {
+        for (JsonNode check : Json.tree(health).get("checks")) {
+            if (check.get("name").textValue().equals("kafka")) {
+                return check;
+            }
+        }
+        throw new AssertionError("no kafka check in " + health);
     }
 
     @Test

@@ -1,0 +1,110 @@
+package io.telemetrybridge.observe;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.apache.camel.health.HealthCheckResultBuilder;
+import org.apache.camel.impl.health.AbstractHealthCheck;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.DescribeClusterOptions;
+import org.apache.kafka.clients.admin.DescribeClusterResult;
+import org.apache.kafka.clients.admin.ListTopicsOptions;
+
+/**
+ * Readiness check {@code kafka} (in {@code /observe/health} and {@code /observe/health/ready}; not a liveness
+ * check, since a Kafka outage is not a reason to restart the bridge). DOWN, with the reason in its details,
+ * when the cluster does not answer a describe-cluster call within the timeout or when a topic of ours is
+ * missing. The cluster is asked in the background every interval, so a probe answers at once even while
+ * Kafka is down.
+ */
+public final class KafkaReadinessCheck extends AbstractHealthCheck implements AutoCloseable {
+
+    private record Observation(boolean up, Map<String, Object> details, String message) {}
+
+    private final Map<String, Object> adminConfig;
+    private final Collection<String> topics;
+    private final Duration timeout;
+    private volatile Observation last = new Observation(false, Map.of(), "not checked yet");
+    private volatile Admin admin;
+    private ScheduledExecutorService scheduler;
+
+    public KafkaReadinessCheck(Map<String, Object> adminConfig, Collection<String> topics, Duration timeout) {
+        super("bridge", "kafka");
+        this.adminConfig = adminConfig;
+        this.topics = List.copyOf(topics);
+        this.timeout = timeout;
+    }
+
+    @Override
+    public boolean isLiveness() {
+        return false;
+    }
+
+    /** Starts asking the cluster every {@code interval}, on the given scheduler. */
+    public void start(ScheduledExecutorService scheduler, Duration interval) {
+        this.scheduler = scheduler;
+        scheduler.scheduleWithFixedDelay(this::observe, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    protected void doCall(HealthCheckResultBuilder builder, Map<String, Object> options) {
+        Observation o = last;
+        builder.details(o.details()).message(o.message());
+        if (o.up()) {
+            builder.up();
+        } else {
+            builder.down();
+        }
+    }
+
+    void observe() {
+        try {
+            Admin a = admin();
+            int ms = (int) timeout.toMillis();
+            DescribeClusterResult cluster = a.describeCluster(new DescribeClusterOptions().timeoutMs(ms));
+            String clusterId = cluster.clusterId().get(ms, TimeUnit.MILLISECONDS);
+            int brokers = cluster.nodes().get(ms, TimeUnit.MILLISECONDS).size();
+            Set<String> existing = a.listTopics(new ListTopicsOptions().timeoutMs(ms)).names()
+                    .get(ms, TimeUnit.MILLISECONDS);
+            List<String> missing = new ArrayList<>(topics);
+            missing.removeAll(existing);
+            Map<String, Object> details = Map.of("cluster.id", clusterId, "brokers", brokers,
+                    "missing.topics", missing.toString());
+            last = missing.isEmpty() ? new Observation(true, details, "Kafka cluster " + clusterId + " answers")
+                    : new Observation(false, details, "topics missing: " + missing);
+        } catch (Exception e) {
+            Throwable cause = e instanceof java.util.concurrent.ExecutionException && e.getCause() != null
+                    ? e.getCause() : e;
+            String why = "Kafka at " + adminConfig.get(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG)
+                    + " did not answer within " + timeout.toMillis() + " ms: " + cause.getClass().getSimpleName()
+                    + (cause.getMessage() == null ? "" : ": " + cause.getMessage());
+            last = new Observation(false, Map.of("reason", why), why);
+        }
+    }
+
+    private Admin admin() {
+        Admin a = admin;
+        if (a == null) {
+            a = Admin.create(adminConfig);
+            admin = a;
+        }
+        return a;
+    }
+
+    @Override
+    public void close() {
+        if (scheduler != null) {
+            scheduler.shutdownNow();
+        }
+        Admin a = admin;
+        if (a != null) {
+            a.close(Duration.ofSeconds(2));
+        }
+    }
+}
