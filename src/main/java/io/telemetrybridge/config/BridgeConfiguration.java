@@ -64,12 +64,13 @@ public final class BridgeConfiguration implements CamelConfiguration, AutoClosea
         }
         KafkaComponent kafka = context.getComponent("kafka", KafkaComponent.class);
         kafka.getConfiguration().setBrokers(bootstrap);
-        SharedProducers producers = new SharedProducers();
+        BridgeMeters meters = new BridgeMeters(context);
+        SharedProducers producers = new SharedProducers(meters::registry);
         kafka.setKafkaClientFactory(producers.factory());
         // Added after the broker, so stopped before it: pending records are flushed while it still runs.
         context.addService(producers, true, false);
         createTopics(context, settings, bootstrap);
-        bindBeans(context, settings);
+        bindBeans(context, settings, meters);
         watchKafka(context, settings, bootstrap);
         context.addStartupListener(new HttpErrorPages(settings.maxInFlightRequests(), settings.retryAfterSeconds()));
     }
@@ -83,10 +84,9 @@ public final class BridgeConfiguration implements CamelConfiguration, AutoClosea
         }
     }
 
-    private static void bindBeans(CamelContext context, BridgeSettings settings) {
+    private static void bindBeans(CamelContext context, BridgeSettings settings, BridgeMeters meters) {
         ObjectMapper mapper = SeedJson.newMapper();
         SeedReader reader = new SeedReader(mapper);
-        BridgeMeters meters = new BridgeMeters(context);
         KafkaComponent kafka = context.getComponent("kafka", KafkaComponent.class);
         TelemetryRecords records = new TelemetryRecords(context, mapper.writer(), () -> Math.min(
                 orDefault(kafka.getConfiguration().getMaxRequestSize(), 1_048_576),

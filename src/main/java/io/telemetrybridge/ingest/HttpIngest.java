@@ -42,6 +42,7 @@ public final class HttpIngest {
         exchange.setProperty(TelemetryRecords.SIGNAL, s);
         MediaTypes.require(MediaTypes.header(exchange.getMessage(), Exchange.CONTENT_TYPE), MediaTypes.JSON);
         byte[] body = exchange.getMessage().getBody(byte[].class);
+        meters.requestBytes(s, "http", body == null ? 0 : body.length);
         if (body == null || body.length == 0) {
             throw new InvalidInputException("", "empty request body: expected a " + batchName(s));
         }

@@ -62,6 +62,7 @@ public final class OtlpIngest {
         exchange.setProperty(TelemetryRecords.SIGNAL, s);
         exchange.setProperty(JSON, !isProtobuf(contentType));
         byte[] body = exchange.getMessage().getBody(byte[].class);
+        meters.requestBytes(s, SOURCE, body == null ? 0 : body.length);
         Message request;
         try {
             // An empty body is a valid, empty protobuf request.

@@ -1,6 +1,11 @@
 package io.telemetrybridge.kafka;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Supplier;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
@@ -14,12 +19,20 @@ import org.apache.kafka.clients.producer.Producer;
  * camel-kafka client factory that gives every Kafka endpoint with the same settings one shared producer.
  * Kafka producers are thread-safe and batch better when shared, and every route then sees the same view of
  * the cluster (see {@link FailFastProducer}). Endpoints cannot close a shared producer; this service closes
- * them when the Camel context stops, after the routes, so records already accepted are flushed.
+ * them when the Camel context stops, after the routes, so records already accepted are flushed. Each producer's
+ * own meters (send rate, errors, retries, buffer use, request latency) are bound to Micrometer.
  */
 public final class SharedProducers extends ServiceSupport {
 
     private final Map<Properties, FailFastProducer> producers = new ConcurrentHashMap<>();
     private final Factory factory = new Factory();
+    private final Supplier<MeterRegistry> registry;
+    private final List<KafkaClientMetrics> clientMetrics = new CopyOnWriteArrayList<>();
+
+    /** @param registry where each producer's Kafka client meters ({@code kafka_producer_*}) are bound */
+    public SharedProducers(Supplier<MeterRegistry> registry) {
+        this.registry = registry;
+    }
 
     /** The factory to set on the kafka component ({@code KafkaComponent#setKafkaClientFactory}). */
     public DefaultKafkaClientFactory factory() {
@@ -28,6 +41,8 @@ public final class SharedProducers extends ServiceSupport {
 
     @Override
     protected void doStop() {
+        clientMetrics.forEach(KafkaClientMetrics::close);
+        clientMetrics.clear();
         producers.values().forEach(p -> p.delegate().close(Duration.ofSeconds(10)));
         producers.clear();
     }
@@ -39,7 +54,13 @@ public final class SharedProducers extends ServiceSupport {
             ServiceHelper.startService(SharedProducers.this);
             Properties key = new Properties();
             key.putAll(kafkaProps);
-            return producers.computeIfAbsent(key, k -> new FailFastProducer(new KafkaProducer<>(k)));
+            return producers.computeIfAbsent(key, k -> {
+                KafkaProducer<Object, Object> producer = new KafkaProducer<>(k);
+                KafkaClientMetrics meters = new KafkaClientMetrics(producer);
+                meters.bindTo(registry.get());
+                clientMetrics.add(meters);
+                return new FailFastProducer(producer);
+            });
         }
     }
 }

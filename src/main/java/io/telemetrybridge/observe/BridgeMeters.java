@@ -1,11 +1,14 @@
 package io.telemetrybridge.observe;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.telemetrybridge.model.Signal;
 import io.telemetrybridge.ingest.TelemetryRecords;
 import org.apache.camel.CamelContext;
+import java.time.Duration;
 import org.apache.camel.Exchange;
 
 /**
@@ -18,7 +21,10 @@ import org.apache.camel.Exchange;
  *       dead-letter topic ({@code target="kafka"}) or, when it cannot be written, the local folder
  *       ({@code target="folder"});</li>
  *   <li>{@code telemetry.bridge.records.dropped{signal,source}}: records of the bridge's own timer sources that
- *       Kafka could not take (they are not kept: the next tick carries fresh values).</li>
+ *       Kafka could not take (they are not kept: the next tick carries fresh values);</li>
+ *   <li>{@code telemetry.bridge.publish.latency{signal,source}}: time from receiving a request, file or tick to
+ *       Kafka's acknowledgement of all its records (a histogram, seconds in Prometheus);</li>
+ *   <li>{@code telemetry.bridge.request.bytes{signal,source}}: size of HTTP request bodies as received.</li>
  * </ul>
  */
 public final class BridgeMeters {
@@ -27,6 +33,8 @@ public final class BridgeMeters {
     public static final String REJECTED = "telemetry.bridge.records.rejected";
     public static final String DEAD_LETTERED = "telemetry.bridge.records.dead_lettered";
     public static final String DROPPED = "telemetry.bridge.records.dropped";
+    public static final String PUBLISH_LATENCY = "telemetry.bridge.publish.latency";
+    public static final String REQUEST_BYTES = "telemetry.bridge.request.bytes";
 
     private final CamelContext context;
     private volatile MeterRegistry registry;
@@ -43,9 +51,19 @@ public final class BridgeMeters {
      */
     public int published(Exchange exchange) {
         int count = exchange.getProperty(TelemetryRecords.COUNT, 0, Integer.class);
-        counter(ACCEPTED, exchange.getProperty(TelemetryRecords.SIGNAL, Signal.class),
-                exchange.getProperty(TelemetryRecords.SOURCE, String.class)).increment(count);
+        Signal signal = exchange.getProperty(TelemetryRecords.SIGNAL, Signal.class);
+        String source = exchange.getProperty(TelemetryRecords.SOURCE, String.class);
+        counter(ACCEPTED, signal, source).increment(count);
+        Timer.builder(PUBLISH_LATENCY).tag("signal", signal.id()).tag("source", source)
+                .publishPercentileHistogram().register(registry())
+                .record(Duration.ofMillis(Math.max(0, System.currentTimeMillis() - exchange.getClock().getCreated())));
         return count;
+    }
+
+    /** Records the size of one HTTP request body, in bytes. */
+    public void requestBytes(Signal signal, String source, long bytes) {
+        DistributionSummary.builder(REQUEST_BYTES).baseUnit("bytes").tag("signal", signal.id()).tag("source", source)
+                .register(registry()).record(bytes);
     }
 
     /** Counts {@code n} items refused as invalid. */
@@ -81,7 +99,8 @@ public final class BridgeMeters {
         return Counter.builder(name).tag("signal", signal.id()).tag("source", source).register(registry());
     }
 
-    private MeterRegistry registry() {
+    /** The registry our meters (and the Kafka client meters) are registered in. */
+    public MeterRegistry registry() {
         MeterRegistry r = registry;
         if (r == null) {
             // camel-micrometer binds its registry while the context starts, after our beans exist.

@@ -105,6 +105,19 @@ class HttpIngestTest {
     }
 
     @Test
+    void metricsEndpointHasOurMetersAndTheKafkaProducersOwn() {
+        assertThat(bridge.post("/api/v1/logs", "application/json", Json.resource("golden/seed/logs-batch.json"))
+                .statusCode()).isEqualTo(200);
+        String metrics = bridge.send(HttpRequest.newBuilder(bridge.managementUri("/observe/metrics")).build()).body();
+        assertThat(metrics)
+                .containsPattern("telemetry_bridge_records_accepted_total\\{signal=\"logs\",source=\"http\"} [1-9]")
+                .contains("telemetry_bridge_publish_latency_seconds_bucket{signal=\"logs\",source=\"http\"")
+                .containsPattern("telemetry_bridge_request_bytes_count\\{signal=\"logs\",source=\"http\"} [1-9]")
+                .contains("kafka_producer_record_send_total")
+                .contains("camel_exchanges_total{");
+    }
+
+    @Test
     void spansOfOneTraceShareAPartitionInTheOrderSent() {
         String traceId = "11111111111111111111111111111111";
         StringBuilder spans = new StringBuilder();
