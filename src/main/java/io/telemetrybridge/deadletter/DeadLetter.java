@@ -29,10 +29,12 @@ public record DeadLetter(String signal, String source, String routeId, Exception
      * recorded in exchange property {@code telemetrySignal}.
      */
     public static DeadLetter ofHttpRequest(org.apache.camel.Exchange exchange, String source, Exception reason) {
-        Object signal = exchange.getProperty("telemetrySignal");
+        // The ingest beans record the signal first thing; a request without one is our bug (500), not a guess.
+        io.telemetrybridge.model.Signal signal = java.util.Objects.requireNonNull(exchange.getProperty(
+                io.telemetrybridge.ingest.TelemetryRecords.SIGNAL, io.telemetrybridge.model.Signal.class),
+                "no signal recorded on the exchange");
         byte[] body = exchange.getMessage().getBody(byte[].class);
-        return of(signal == null ? "metrics" : signal.toString().toLowerCase(java.util.Locale.ROOT), source,
-                exchange.getFromRouteId(), reason, body)
+        return of(signal.id(), source, exchange.getFromRouteId(), reason, body)
                 .with("http.path", exchange.getMessage().getHeader(org.apache.camel.Exchange.HTTP_PATH))
                 .with("http.content.type", io.telemetrybridge.codec.MediaTypes.header(exchange.getMessage(),
                         org.apache.camel.Exchange.CONTENT_TYPE))

@@ -2,12 +2,15 @@ package io.telemetrybridge.error;
 
 import com.google.rpc.Code;
 import com.google.rpc.Status;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.telemetrybridge.codec.MediaTypes;
 import io.telemetrybridge.otlp.OtlpJsonWriter;
 import io.telemetrybridge.otlp.OtlpRequests;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.RoutingContext;
 import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.apache.camel.CamelContext;
 import org.apache.camel.StartupListener;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
@@ -19,6 +22,8 @@ import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
  * {@code google.rpc.Status} on the OTLP paths (protobuf when the request was protobuf), our JSON error elsewhere.
  */
 public final class HttpErrorPages implements StartupListener {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final int maxInFlight;
     private final int retryAfterSeconds;
@@ -63,32 +68,39 @@ public final class HttpErrorPages implements StartupListener {
     }
 
     private static void answer(RoutingContext ctx, int status, String error, String message) {
+        if (status == 405) {
+            ctx.response().putHeader("Allow", "POST");
+        }
+        answer(ctx, status, error, message, status == 413 ? Code.RESOURCE_EXHAUSTED : Code.INVALID_ARGUMENT);
+    }
+
+    /**
+     * Ends the request with the bridge's error body, before any route ran: a {@code google.rpc.Status} on the
+     * OTLP paths (protobuf when the request was protobuf), our JSON error elsewhere. The request body is not
+     * read, so the connection is closed after the answer.
+     */
+    static void answer(RoutingContext ctx, int status, String error, String message, Code rpcCode) {
         if (ctx.response().ended()) {
             return;
         }
+        boolean otlp = ctx.request().path().startsWith("/v1/");
+        boolean protobuf = otlp && MediaTypes.matches(ctx.request().getHeader("Content-Type"), OtlpRequests.PROTOBUF);
         try {
-            boolean otlp = ctx.request().path().startsWith("/v1/");
-            boolean protobuf = otlp && MediaTypes.matches(ctx.request().getHeader("Content-Type"),
-                    OtlpRequests.PROTOBUF);
             byte[] body;
             if (otlp) {
-                Status rpc = Status.newBuilder().setCode((status == 413 ? Code.RESOURCE_EXHAUSTED
-                        : Code.INVALID_ARGUMENT).getNumber()).setMessage(message).build();
+                Status rpc = Status.newBuilder().setCode(rpcCode.getNumber()).setMessage(message).build();
                 body = protobuf ? rpc.toByteArray() : OtlpJsonWriter.write(rpc);
             } else {
-                body = ("{\"status\":" + status + ",\"error\":\"" + error + "\",\"message\":\"" + message + "\"}")
-                        .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                Map<String, Object> json = new LinkedHashMap<>();
+                json.put("status", status);
+                json.put("error", error);
+                json.put("message", message);
+                body = JSON.writeValueAsBytes(json);
             }
             ctx.response().setStatusCode(status)
-                    .putHeader("Content-Type", protobuf ? OtlpRequests.PROTOBUF : "application/json");
-            if (status == 405) {
-                ctx.response().putHeader("Allow", "POST");
-            }
-            // The rest of an oversized body is not read; close rather than leave the connection in limbo.
-            if (status == 413) {
-                ctx.response().putHeader("Connection", "close");
-            }
-            ctx.response().end(Buffer.buffer(body));
+                    .putHeader("Content-Type", protobuf ? OtlpRequests.PROTOBUF : "application/json")
+                    .putHeader("Connection", "close")
+                    .end(Buffer.buffer(body));
         } catch (IOException e) {
             ctx.response().setStatusCode(status).end();
         }

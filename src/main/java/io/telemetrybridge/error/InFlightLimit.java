@@ -1,15 +1,8 @@
 package io.telemetrybridge.error;
 
 import com.google.rpc.Code;
-import com.google.rpc.Status;
-import io.telemetrybridge.codec.MediaTypes;
-import io.telemetrybridge.otlp.OtlpJsonWriter;
-import io.telemetrybridge.otlp.OtlpRequests;
 import io.vertx.core.Handler;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.RoutingContext;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -41,22 +34,9 @@ final class InFlightLimit implements Handler<RoutingContext> {
     }
 
     private void refuse(RoutingContext ctx) {
-        String message = "the bridge is handling " + limit + " requests already (bridge.http.max-in-flight-requests); "
-                + "retry after " + retryAfterSeconds + " s";
-        boolean otlp = ctx.request().path().startsWith("/v1/");
-        boolean protobuf = otlp && MediaTypes.matches(ctx.request().getHeader("Content-Type"), OtlpRequests.PROTOBUF);
-        byte[] body;
-        try {
-            Status status = Status.newBuilder().setCode(Code.RESOURCE_EXHAUSTED.getNumber()).setMessage(message).build();
-            body = !otlp ? ("{\"status\":429,\"error\":\"Too Many Requests\",\"message\":\"" + message + "\"}")
-                    .getBytes(StandardCharsets.UTF_8) : protobuf ? status.toByteArray() : OtlpJsonWriter.write(status);
-        } catch (IOException e) {
-            body = new byte[0];
-        }
-        ctx.response().setStatusCode(429).putHeader("Retry-After", String.valueOf(retryAfterSeconds))
-                .putHeader("Content-Type", protobuf ? OtlpRequests.PROTOBUF : "application/json")
-                // The body is not read; do not keep the connection for it.
-                .putHeader("Connection", "close")
-                .end(Buffer.buffer(body));
+        ctx.response().putHeader("Retry-After", String.valueOf(retryAfterSeconds));
+        HttpErrorPages.answer(ctx, 429, "Too Many Requests", "the bridge is handling " + limit
+                + " requests already (bridge.http.max-in-flight-requests); retry after " + retryAfterSeconds + " s",
+                Code.RESOURCE_EXHAUSTED);
     }
 }

@@ -53,10 +53,6 @@ public final class EmbeddedKafkaBroker extends ServiceSupport {
         return "127.0.0.1:" + port;
     }
 
-    public Path dataDir() {
-        return dataDir;
-    }
-
     @Override
     protected void doStart() throws Exception {
         Files.createDirectories(dataDir);
