@@ -13,12 +13,22 @@ import io.telemetrybridge.ingest.HttpIngest;
 import io.telemetrybridge.ingest.OtlpIngest;
 import io.telemetrybridge.ingest.QuietFileFilter;
 import io.telemetrybridge.ingest.TelemetryRecords;
+import io.telemetrybridge.kafka.ConsumerPool;
 import io.telemetrybridge.kafka.EmbeddedKafkaBroker;
 import io.telemetrybridge.kafka.SharedProducers;
 import io.telemetrybridge.kafka.TopicInitializer;
 import io.telemetrybridge.observe.BridgeMeters;
 import io.telemetrybridge.observe.KafkaReadinessCheck;
 import io.telemetrybridge.otlp.OtlpRequests;
+import io.telemetrybridge.query.PoisonRecords;
+import io.telemetrybridge.query.QueryHttp;
+import io.telemetrybridge.query.QueryParser;
+import io.telemetrybridge.query.QueryService;
+import io.telemetrybridge.query.QuerySettings;
+import io.telemetrybridge.query.RecordDecoder;
+import io.telemetrybridge.query.TraceIndex;
+import io.telemetrybridge.model.Signal;
+import java.util.concurrent.ExecutorService;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ScheduledExecutorService;
@@ -29,6 +39,7 @@ import org.apache.camel.component.kafka.KafkaComponent;
 import org.apache.camel.health.HealthCheckRegistry;
 import org.apache.camel.spi.Registry;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,7 +47,7 @@ import org.slf4j.LoggerFactory;
  * Wires the bridge before its routes start: validates {@link BridgeSettings}, starts the embedded Kafka
  * broker when no cluster is configured, points camel-kafka at the cluster, creates missing topics, and binds
  * the beans the YAML routes call ({@code httpIngest}, {@code otlpIngest}, {@code fileIngest}, {@code heartbeat},
- * {@code bridgeMeters}, {@code httpErrors}, {@code otlpErrors}, {@code seedJson}).
+ * {@code bridgeMeters}, {@code httpErrors}, {@code otlpErrors}, {@code seedJson}, {@code queryHttp}).
  */
 public final class BridgeConfiguration implements CamelConfiguration, AutoCloseable {
 
@@ -71,6 +82,7 @@ public final class BridgeConfiguration implements CamelConfiguration, AutoClosea
         context.addService(producers, true, false);
         createTopics(context, settings, bootstrap);
         bindBeans(context, settings, meters);
+        bindQueries(context, settings, meters, bootstrap);
         watchKafka(context, settings, bootstrap);
         context.addStartupListener(new HttpErrorPages(settings.maxInFlightRequests(), settings.retryAfterSeconds()));
     }
@@ -105,6 +117,38 @@ public final class BridgeConfiguration implements CamelConfiguration, AutoClosea
         registry.bind("otlpIngest", new OtlpIngest(new OtlpRequests(settings.otlpMaxJsonDepth(),
                 settings.maxDecompressedBytes()), settings.otlpEncodings(), records, meters, deadLetters));
         registry.bind("otlpErrors", new OtlpErrors(settings.retryAfterSeconds(), deadLetters));
+    }
+
+    /** Binds {@code queryHttp}: the query side, with its consumer pool and reader threads (closed on stop). */
+    private void bindQueries(CamelContext context, BridgeSettings settings, BridgeMeters meters, String bootstrap)
+            throws Exception {
+        QuerySettings q = settings.query();
+        ObjectMapper mapper = SeedJson.newMapper();
+        ConsumerPool pool = new ConsumerPool(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ConsumerConfig.CLIENT_ID_CONFIG, "telemetry-bridge-query"),
+                q.maxConcurrent() * q.parallelism(), meters::registry);
+        ExecutorService readers = context.getExecutorServiceManager().newFixedThreadPool(this, "query-reader",
+                q.maxConcurrent() * q.parallelism());
+        RecordDecoder decoder = new RecordDecoder(mapper, new OtlpRequests(Integer.MAX_VALUE, Long.MAX_VALUE));
+        DeadLetters deadLetters = context.getRegistry().lookupByNameAndType("deadLetters", DeadLetters.class);
+        TraceIndex traceIndex = null;
+        if (q.traceIndexMaxSpans() > 0) {
+            traceIndex = new TraceIndex(() -> pool.dedicated("telemetry-bridge-trace-index"),
+                    settings.topics().get(Signal.TRACES), q.traceIndexMaxSpans());
+            traceIndex.start();
+        }
+        QueryService service = new QueryService(pool, settings.topics(), q, mapper, decoder,
+                new PoisonRecords(deadLetters), readers, traceIndex);
+        context.getRegistry().bind("queryHttp", new QueryHttp(new QueryParser(mapper, q.limits()), service, mapper,
+                q.limits().maxLimit()));
+        context.addService(new org.apache.camel.support.service.ServiceSupport() {
+            @Override
+            protected void doStop() {
+                service.close();
+                pool.close();
+            }
+        }, true, false);
     }
 
     /** Registers the {@code kafka} readiness check, fed by a background describe-cluster every 5 s. */

@@ -2,6 +2,8 @@ package io.telemetrybridge.config;
 
 import io.telemetrybridge.model.Signal;
 import io.telemetrybridge.otlp.OtlpEncoding;
+import io.telemetrybridge.query.QueryLimits;
+import io.telemetrybridge.query.QuerySettings;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -32,6 +34,7 @@ import org.apache.camel.spi.PropertiesComponent;
  * @param otlpEncodings          how OTLP requests of each signal become Kafka records
  * @param dlqMaxPayloadBytes     largest payload kept in a dead letter; longer ones are cut
  * @param dlqFolder              where dead letters go when the dead-letter topic cannot be written
+ * @param query                  bounds of the query side ({@code bridge.query.*})
  */
 public record BridgeSettings(
         String bootstrapServers,
@@ -49,7 +52,8 @@ public record BridgeSettings(
         int otlpMaxJsonDepth,
         Map<Signal, OtlpEncoding> otlpEncodings,
         int dlqMaxPayloadBytes,
-        Path dlqFolder) {
+        Path dlqFolder,
+        QuerySettings query) {
 
     /** Prefix of all our own keys. */
     public static final String PREFIX = "bridge.";
@@ -100,7 +104,8 @@ public record BridgeSettings(
                 (int) r.positive("otlp.max-json-depth", 64),
                 encodings,
                 (int) r.positive("dlq.max-payload-bytes", 65_536),
-                Path.of(r.text("dlq.folder", "data/dead-letter")));
+                Path.of(r.text("dlq.folder", "data/dead-letter")),
+                query(r));
         r.positive("file.quiet-period-ms", 1000);
         r.positive("file.poll-interval-ms", 1000);
         r.positive("heartbeat.period-ms", 30_000);
@@ -117,6 +122,27 @@ public record BridgeSettings(
             throw new IllegalArgumentException("invalid configuration: " + String.join("; ", r.errors));
         }
         return settings;
+    }
+
+    private static QuerySettings query(Reader r) {
+        int defaultLimit = (int) r.positive("query.default-limit", 100);
+        int maxLimit = (int) r.positive("query.max-limit", 1000);
+        int window = (int) r.positive("query.max-result-window", 10_000);
+        if (defaultLimit > maxLimit || maxLimit > window) {
+            r.errors.add(PREFIX + "query.*: need default-limit <= max-limit <= max-result-window, got "
+                    + defaultLimit + ", " + maxLimit + ", " + window);
+            defaultLimit = Math.min(defaultLimit, maxLimit);
+            window = Math.max(window, maxLimit);
+        }
+        return new QuerySettings(
+                r.positive("query.timeout-ms", 10_000),
+                (int) r.positive("query.max-concurrent", 4),
+                (int) r.positive("query.parallelism", 2),
+                r.positive("query.max-records-scanned", 5_000_000),
+                r.nonNegative("query.max-lateness-ms", 3_600_000),
+                r.nonNegative("query.max-clock-skew-ms", 300_000),
+                new QueryLimits(defaultLimit, maxLimit, window),
+                (int) r.nonNegative("query.trace-index.max-spans", 2_000_000));
     }
 
     private static final class Reader {
@@ -143,6 +169,20 @@ public record BridgeSettings(
                 // reported below
             }
             errors.add(PREFIX + key + ": expected a positive integer, got '" + v + "'");
+            return fallback;
+        }
+
+        long nonNegative(String key, long fallback) {
+            String v = text(key, String.valueOf(fallback));
+            try {
+                long n = Long.parseLong(v);
+                if (n >= 0 && n <= Integer.MAX_VALUE) {
+                    return n;
+                }
+            } catch (NumberFormatException e) {
+                // reported below
+            }
+            errors.add(PREFIX + key + ": expected an integer from 0 to " + Integer.MAX_VALUE + ", got '" + v + "'");
             return fallback;
         }
 

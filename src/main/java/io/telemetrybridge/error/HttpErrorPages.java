@@ -55,7 +55,11 @@ public final class HttpErrorPages implements StartupListener {
         for (String path : new String[] {"/v1/*", "/api/*"}) {
             router.route(path).order(-1).handler(limit);
             // Added after the routes' own, so it only sees what they did not take: other methods.
-            router.route(path).handler(ctx -> answer(ctx, 405, "Method Not Allowed", "only POST is allowed here"));
+            router.route(path).handler(ctx -> {
+                String allowed = allowed(ctx.request().path());
+                ctx.response().putHeader("Allow", allowed);
+                answer(ctx, 405, "Method Not Allowed", "only " + allowed + " is allowed here");
+            });
             // The body handler fails the request with 413 before any route runs.
             router.route(path).failureHandler(ctx -> {
                 if (ctx.statusCode() == 413) {
@@ -67,10 +71,15 @@ public final class HttpErrorPages implements StartupListener {
         }
     }
 
-    private static void answer(RoutingContext ctx, int status, String error, String message) {
-        if (status == 405) {
-            ctx.response().putHeader("Allow", "POST");
+    /** Methods of a path: queries take GET and POST, a trace by id GET, ingestion POST. */
+    private static String allowed(String path) {
+        if (path.startsWith("/api/v1/query/")) {
+            return "GET, POST";
         }
+        return path.startsWith("/api/v1/traces/") ? "GET" : "POST";
+    }
+
+    private static void answer(RoutingContext ctx, int status, String error, String message) {
         answer(ctx, status, error, message, status == 413 ? Code.RESOURCE_EXHAUSTED : Code.INVALID_ARGUMENT);
     }
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.telemetrybridge.codec.InvalidInputException;
 import io.telemetrybridge.deadletter.DeadLetter;
 import io.telemetrybridge.deadletter.DeadLetters;
+import io.telemetrybridge.query.QueryRejectedException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
@@ -40,6 +41,33 @@ public final class HttpErrors {
             body.put("field", e.field());
         }
         respond(exchange, 400, body);
+    }
+
+    /** 400 for a query: it cannot run as written. A query is not telemetry, so it is not dead-lettered. */
+    public void badQuery(Exchange exchange) throws Exception {
+        InvalidInputException e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, InvalidInputException.class);
+        Map<String, Object> body = body(400, "Bad Request", e.getMessage());
+        if (!e.field().isEmpty()) {
+            body.put("field", e.field());
+        }
+        respond(exchange, 400, body);
+    }
+
+    /**
+     * 429 when the bridge already answers as many queries as it may, 503 when Kafka cannot be read; both with
+     * {@code Retry-After}.
+     */
+    public void queryRejected(Exchange exchange) throws Exception {
+        QueryRejectedException e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, QueryRejectedException.class);
+        if (e.busy()) {
+            respond(exchange, 429, body(429, "Too Many Requests", e.getMessage() + "; retry after "
+                    + retryAfterSeconds + " s"));
+        } else {
+            LOG.warn("Query not answered: {}", e.getMessage());
+            respond(exchange, 503, body(503, "Service Unavailable", e.getMessage() + "; retry after "
+                    + retryAfterSeconds + " s"));
+        }
+        exchange.getMessage().setHeader("Retry-After", String.valueOf(retryAfterSeconds));
     }
 
     /** 415: the body is not in a media type the endpoint reads. */

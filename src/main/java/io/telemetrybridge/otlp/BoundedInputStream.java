@@ -29,7 +29,9 @@ final class BoundedInputStream extends FilterInputStream {
 
     @Override
     public int read(byte[] buffer, int offset, int length) throws IOException {
-        int n = super.read(buffer, offset, (int) Math.min(length, limit - count + 1));
+        // One byte past the limit is enough to tell; written so that a limit near Long.MAX_VALUE cannot overflow.
+        long room = limit - count;
+        int n = super.read(buffer, offset, room < length ? (int) room + 1 : length);
         if (n > 0) {
             count(n);
         }

@@ -24,13 +24,13 @@ public final class RunningBridge implements AutoCloseable {
     private final int port;
     private final int managementPort;
     private final Path inbox;
-    private final String topicPrefix;
+    private final Map<String, String> settings;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private RunningBridge(Map<String, String> extra) {
         port = KafkaBroker.freePort();
         managementPort = KafkaBroker.freePort();
-        topicPrefix = "test-" + UUID.randomUUID().toString().substring(0, 8);
+        String topicPrefix = "test-" + UUID.randomUUID().toString().substring(0, 8);
         try {
             inbox = Files.createTempDirectory("inbox-");
         } catch (IOException e) {
@@ -51,6 +51,7 @@ public final class RunningBridge implements AutoCloseable {
         if (!p.containsKey("bridge.kafka.bootstrap-servers")) {
             p.put("bridge.kafka.bootstrap-servers", KafkaBroker.bootstrapServers());
         }
+        settings = Map.copyOf(p);
         app = new BridgeApplication(p).start();
     }
 
@@ -63,8 +64,25 @@ public final class RunningBridge implements AutoCloseable {
         return start(Map.of());
     }
 
+    /** The topic of {@code signal} ({@code metrics}, {@code traces}, {@code logs} or {@code dlq}). */
     public String topic(String signal) {
-        return topicPrefix + "." + signal;
+        return settings.get("bridge.topics." + signal);
+    }
+
+    /** The topic settings of this bridge, to start another one on the same topics. */
+    public Map<String, String> topicSettings() {
+        Map<String, String> topics = new HashMap<>();
+        settings.forEach((k, v) -> {
+            if (k.startsWith("bridge.topics.")) {
+                topics.put(k, v);
+            }
+        });
+        return topics;
+    }
+
+    /** GETs {@code path} (with its query string) from the ingestion server. */
+    public HttpResponse<String> get(String path) {
+        return send(HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(30)).GET().build());
     }
 
     public Path inbox() {

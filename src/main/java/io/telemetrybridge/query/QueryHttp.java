@@ -1,0 +1,114 @@
+package io.telemetrybridge.query;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.telemetrybridge.codec.InvalidInputException;
+import io.telemetrybridge.codec.MediaTypes;
+import io.telemetrybridge.model.Signal;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.apache.camel.Exchange;
+
+/**
+ * Route steps of the query API (README, "Queries"): {@code POST /api/v1/query/{metrics,traces,logs}} with the
+ * seed's {@code MetricsQuery}, {@code TracesQuery}, {@code LogsQuery}; the {@code GET} forms of the same paths
+ * with query-string parameters; and {@code GET /api/v1/traces/{traceId}}. Only the query string and the body are
+ * read: no other request header reaches the query.
+ */
+public final class QueryHttp {
+
+    private final QueryParser parser;
+    private final QueryService service;
+    private final ObjectMapper mapper;
+    private final int maxLimit;
+
+    public QueryHttp(QueryParser parser, QueryService service, ObjectMapper mapper, int maxLimit) {
+        this.parser = parser;
+        this.service = service;
+        this.mapper = mapper;
+        this.maxLimit = maxLimit;
+    }
+
+    /**
+     * Answers a query of {@code signal}: the JSON body of a POST, or the query string of a GET.
+     *
+     * @throws InvalidInputException          for a query that cannot run as written (400)
+     * @throws io.telemetrybridge.codec.UnsupportedMediaTypeException for a POST body not declared JSON (415)
+     * @throws QueryRejectedException         when the bridge or Kafka cannot answer now (429 / 503)
+     */
+    public void query(Exchange exchange, String signal) throws Exception {
+        Signal s = Signal.of(signal);
+        QuerySpec spec;
+        if ("GET".equals(exchange.getMessage().getHeader(Exchange.HTTP_METHOD, String.class))) {
+            spec = parser.fromParameters(s, parameters(exchange));
+        } else {
+            MediaTypes.require(MediaTypes.header(exchange.getMessage(), Exchange.CONTENT_TYPE), MediaTypes.JSON);
+            byte[] body = exchange.getMessage().getBody(byte[].class);
+            if (body == null || body.length == 0) {
+                throw new InvalidInputException("", "empty request body: expected a " + queryName(s));
+            }
+            spec = parser.parse(s, body);
+        }
+        answer(exchange, 200, service.run(spec));
+    }
+
+    /**
+     * {@code GET /api/v1/traces/{traceId}}: every span of the trace in start-time order (up to
+     * {@code bridge.query.max-limit}), as a {@code TracesResult}; 404 when no span of it is found. Optional
+     * parameters {@code from}, {@code to} and {@code limit} as in the GET query form.
+     */
+    public void trace(Exchange exchange) throws Exception {
+        Map<String, String> parameters = parameters(exchange);
+        parameters.put("trace_id", exchange.getMessage().getHeader("traceId", "", String.class));
+        parameters.putIfAbsent("limit", String.valueOf(maxLimit));
+        ObjectNode result = service.run(parser.fromParameters(Signal.TRACES, parameters));
+        boolean notFound = result.path("data").isEmpty() && "Success".equals(result.path("status").asText());
+        answer(exchange, notFound ? 404 : 200, result);
+    }
+
+    private void answer(Exchange exchange, int status, ObjectNode result) throws Exception {
+        exchange.getMessage().removeHeaders("*");
+        exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, status);
+        exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/json");
+        exchange.getMessage().setBody(mapper.writeValueAsBytes(result));
+    }
+
+    /** The query string's parameters (the last value wins); request headers are not parameters. */
+    private static Map<String, String> parameters(Exchange exchange) {
+        Map<String, String> out = new LinkedHashMap<>();
+        String query = exchange.getMessage().getHeader(Exchange.HTTP_RAW_QUERY, String.class);
+        if (query == null) {
+            query = exchange.getMessage().getHeader(Exchange.HTTP_QUERY, String.class);
+        }
+        if (query == null || query.isEmpty()) {
+            return out;
+        }
+        for (String pair : query.split("&")) {
+            if (pair.isEmpty()) {
+                continue;
+            }
+            int eq = pair.indexOf('=');
+            String name = decode(eq < 0 ? pair : pair.substring(0, eq));
+            out.put(name, eq < 0 ? "" : decode(pair.substring(eq + 1)));
+        }
+        return out;
+    }
+
+    private static String decode(String s) {
+        try {
+            return URLDecoder.decode(s, StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidInputException("", "malformed query string: " + e.getMessage());
+        }
+    }
+
+    private static String queryName(Signal s) {
+        return switch (s) {
+            case METRICS -> "MetricsQuery";
+            case TRACES -> "TracesQuery";
+            case LOGS -> "LogsQuery";
+        };
+    }
+}

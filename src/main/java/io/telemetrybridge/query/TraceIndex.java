@@ -1,0 +1,336 @@
+package io.telemetrybridge.query;
+
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Where each trace's spans are in the traces topic: for every partition, the offsets of the records whose key
+ * (the trace id) hashes to a given 32-bit value. A background consumer tails the topic (no consumer group), so
+ * the index rebuilds from Kafka at every start and holds at most {@code maxSpans} entries (16 bytes each): when
+ * full, the oldest offsets are forgotten. It only narrows reads: {@link #lookup} says which offsets of a
+ * partition it covers, and the caller reads the rest of the partition, so an answer never depends on the index
+ * being complete or caught up.
+ */
+public final class TraceIndex implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TraceIndex.class);
+    /** Entries per segment; a segment is the unit that is forgotten when the index is full. */
+    static final int SEGMENT = 1 << 16;
+
+    private final Supplier<Consumer<byte[], byte[]>> consumers;
+    private final String topic;
+    private final int maxSpans;
+    private final Map<Integer, PartitionIndex> partitions = new HashMap<>();
+    private volatile boolean running = true;
+    private Thread thread;
+
+    /**
+     * @param consumers makes the consumer that tails the topic (closed by this index)
+     * @param maxSpans  most spans kept, at least one segment ({@value #SEGMENT}) per partition
+     */
+    public TraceIndex(Supplier<Consumer<byte[], byte[]>> consumers, String topic, int maxSpans) {
+        this.consumers = consumers;
+        this.topic = topic;
+        this.maxSpans = maxSpans;
+    }
+
+    /** Starts tailing the topic on a daemon thread. */
+    public void start() {
+        thread = new Thread(this::tail, "trace-index");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    /** Offsets of the partition that may hold records keyed {@code key}, and the offsets the index covers. */
+    public record Lookup(long coveredFrom, long coveredTo, long[] candidates) {
+        static final Lookup NONE = new Lookup(0, 0, new long[0]);
+    }
+
+    /** @return what the index knows of {@code key} in {@code partition}; {@link Lookup#NONE} covers nothing */
+    public Lookup lookup(int partition, byte[] key) {
+        PartitionIndex p;
+        synchronized (partitions) {
+            p = partitions.get(partition);
+        }
+        return p == null ? Lookup.NONE : p.lookup(hash(key));
+    }
+
+    /**
+     * The parts of {@code range} that can hold records keyed {@code key}: the candidate offsets where the index
+     * covers the range (runs of nearby offsets read in one go), and every offset it does not cover.
+     */
+    List<PartitionScan.Range> narrow(PartitionScan.Range range, byte[] key) {
+        Lookup l = lookup(range.partition().partition(), key);
+        long from = Math.max(range.from(), l.coveredFrom());
+        long to = Math.min(range.to(), l.coveredTo());
+        if (from >= to) {
+            return List.of(range);
+        }
+        List<PartitionScan.Range> out = new ArrayList<>();
+        if (range.from() < from) {
+            out.add(new PartitionScan.Range(range.partition(), range.from(), from));
+        }
+        long runStart = -1;
+        long runEnd = -1;
+        for (long o : l.candidates()) {
+            if (o < from || o >= to) {
+                continue;
+            }
+            // Reading a few records past a gap is cheaper than another fetch.
+            if (runStart >= 0 && o <= runEnd + 64) {
+                runEnd = o + 1;
+            } else {
+                if (runStart >= 0) {
+                    out.add(new PartitionScan.Range(range.partition(), runStart, runEnd));
+                }
+                runStart = o;
+                runEnd = o + 1;
+            }
+        }
+        if (runStart >= 0) {
+            out.add(new PartitionScan.Range(range.partition(), runStart, runEnd));
+        }
+        if (to < range.to()) {
+            out.add(new PartitionScan.Range(range.partition(), to, range.to()));
+        }
+        return out;
+    }
+
+    private void tail() {
+        while (running) {
+            try (Consumer<byte[], byte[]> consumer = consumers.get()) {
+                follow(consumer);
+            } catch (RuntimeException e) {
+                if (running) {
+                    LOG.warn("Trace index of {} interrupted ({}); starting again in 5 s", topic, e.toString());
+                    sleep(5000);
+                }
+            }
+        }
+    }
+
+    private void follow(Consumer<byte[], byte[]> consumer) {
+        List<TopicPartition> assigned = List.of();
+        long nextRefresh = 0;
+        while (running) {
+            if (System.currentTimeMillis() >= nextRefresh) {
+                List<TopicPartition> now = partitionsOf(consumer);
+                if (now.size() != assigned.size()) {
+                    assign(consumer, now);
+                    assigned = now;
+                }
+                nextRefresh = System.currentTimeMillis() + (assigned.isEmpty() ? 5_000 : 30_000);
+            }
+            if (assigned.isEmpty()) {
+                sleep(200);
+                continue;
+            }
+            ConsumerRecords<byte[], byte[]> batch = consumer.poll(Duration.ofMillis(200));
+            for (TopicPartition tp : batch.partitions()) {
+                PartitionIndex p;
+                synchronized (partitions) {
+                    p = partitions.get(tp.partition());
+                }
+                p.addAll(batch.records(tp), consumer.position(tp));
+            }
+            for (TopicPartition tp : assigned) {
+                PartitionIndex p;
+                synchronized (partitions) {
+                    p = partitions.get(tp.partition());
+                }
+                // Moves over gaps and empty polls, so an idle topic counts as covered to its end.
+                p.advanceTo(consumer.position(tp));
+            }
+            evict();
+        }
+    }
+
+    private List<TopicPartition> partitionsOf(Consumer<byte[], byte[]> consumer) {
+        List<PartitionInfo> infos = consumer.partitionsFor(topic, Duration.ofSeconds(10));
+        List<TopicPartition> out = new ArrayList<>();
+        if (infos != null) {
+            infos.forEach(i -> out.add(new TopicPartition(topic, i.partition())));
+        }
+        return out;
+    }
+
+    /** Starts each new partition at its newest {@code maxSpans / partitions} records. */
+    private void assign(Consumer<byte[], byte[]> consumer, List<TopicPartition> all) {
+        consumer.assign(all);
+        Map<TopicPartition, Long> begin = consumer.beginningOffsets(all);
+        Map<TopicPartition, Long> end = consumer.endOffsets(all);
+        long share = Math.max(SEGMENT, maxSpans / Math.max(1, all.size()));
+        synchronized (partitions) {
+            for (TopicPartition tp : all) {
+                PartitionIndex p = partitions.get(tp.partition());
+                if (p == null) {
+                    long from = Math.max(begin.get(tp), end.get(tp) - share);
+                    partitions.put(tp.partition(), new PartitionIndex(from));
+                    consumer.seek(tp, from);
+                } else {
+                    consumer.seek(tp, p.coveredTo());
+                }
+            }
+        }
+        LOG.info("Trace index follows {} partitions of {}", all.size(), topic);
+    }
+
+    /** Forgets the oldest segment of the partition holding the most until the index fits. */
+    private void evict() {
+        synchronized (partitions) {
+            long total = partitions.values().stream().mapToLong(PartitionIndex::size).sum();
+            while (total > maxSpans) {
+                PartitionIndex largest = partitions.values().stream()
+                        .max((a, b) -> Long.compare(a.size(), b.size())).orElseThrow();
+                long dropped = largest.dropOldest();
+                if (dropped == 0) {
+                    return;
+                }
+                total -= dropped;
+            }
+        }
+    }
+
+    static int hash(byte[] key) {
+        int h = Arrays.hashCode(key);
+        // murmur3's finaliser: spreads the bits so the low ones index the table well.
+        h ^= h >>> 16;
+        h *= 0x85ebca6b;
+        h ^= h >>> 13;
+        h *= 0xc2b2ae35;
+        h ^= h >>> 16;
+        return h == 0 ? 1 : h;
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        if (thread != null) {
+            thread.interrupt();
+            try {
+                thread.join(5000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** One partition's index: segments in offset order, each an open-addressing table of hash → offset. */
+    static final class PartitionIndex {
+        private final Deque<Segment> segments = new ArrayDeque<>();
+        private long coveredFrom;
+        private long coveredTo;
+
+        PartitionIndex(long from) {
+            this.coveredFrom = from;
+            this.coveredTo = from;
+        }
+
+        synchronized void addAll(List<ConsumerRecord<byte[], byte[]>> records, long position) {
+            for (ConsumerRecord<byte[], byte[]> r : records) {
+                if (r.offset() < coveredTo) {
+                    continue;
+                }
+                if (r.key() != null) {
+                    Segment last = segments.peekLast();
+                    if (last == null || last.full()) {
+                        last = new Segment(r.offset());
+                        segments.add(last);
+                    }
+                    last.add(hash(r.key()), r.offset());
+                }
+                coveredTo = r.offset() + 1;
+            }
+            advanceTo(position);
+        }
+
+        synchronized void advanceTo(long position) {
+            coveredTo = Math.max(coveredTo, position);
+        }
+
+        synchronized long coveredTo() {
+            return coveredTo;
+        }
+
+        synchronized long size() {
+            return (long) segments.size() * SEGMENT;
+        }
+
+        /** @return entries forgotten */
+        synchronized long dropOldest() {
+            if (segments.size() <= 1) {
+                return 0;
+            }
+            segments.poll();
+            coveredFrom = segments.peek().base;
+            return SEGMENT;
+        }
+
+        synchronized Lookup lookup(int hash) {
+            List<Long> found = new ArrayList<>();
+            for (Segment s : segments) {
+                s.find(hash, found);
+            }
+            long[] offsets = found.stream().mapToLong(Long::longValue).sorted().toArray();
+            return new Lookup(coveredFrom, coveredTo, offsets);
+        }
+    }
+
+    /** Up to {@value #SEGMENT} entries at load factor 0.5: hashes and offsets relative to {@code base}. */
+    static final class Segment {
+        final long base;
+        private final int[] hashes = new int[SEGMENT * 2];
+        private final int[] deltas = new int[SEGMENT * 2];
+        private int count;
+
+        Segment(long base) {
+            this.base = base;
+        }
+
+        boolean full() {
+            return count >= SEGMENT;
+        }
+
+        void add(int hash, long offset) {
+            int mask = hashes.length - 1;
+            int i = hash & mask;
+            while (hashes[i] != 0) {
+                i = (i + 1) & mask;
+            }
+            hashes[i] = hash;
+            deltas[i] = (int) (offset - base);
+            count++;
+        }
+
+        void find(int hash, List<Long> out) {
+            int mask = hashes.length - 1;
+            for (int i = hash & mask; hashes[i] != 0; i = (i + 1) & mask) {
+                if (hashes[i] == hash) {
+                    out.add(base + deltas[i]);
+                }
+            }
+        }
+    }
+}
