@@ -49,7 +49,8 @@ public final class ConsumerPool implements AutoCloseable {
         // A position that fell out of retention restarts at the oldest record still there.
         c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         c.putIfAbsent(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "5000");
-        c.putIfAbsent(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "100");
+        // A fetch at the end of a partition waits this long for data; reads never wait for new records.
+        c.putIfAbsent(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "10");
         this.config = c;
         this.permits = new Semaphore(size, true);
         this.registry = registry;

@@ -251,6 +251,7 @@ public final class QueryService implements AutoCloseable {
         final AtomicLong scanned = new AtomicLong();
         final AtomicLong poisoned = new AtomicLong();
         final boolean timeBounded;
+        final RawPrefilter prefilter;
 
         Scan(QuerySpec spec, byte[] key, Hits hits, AtomicLong budget) {
             this.spec = spec;
@@ -258,6 +259,7 @@ public final class QueryService implements AutoCloseable {
             this.hits = hits;
             this.budget = budget;
             this.timeBounded = spec.start() != null || spec.end() != null;
+            this.prefilter = RawPrefilter.of(spec.filters());
         }
 
         /** Runs on a reader thread; gives {@code consumer} back to the pool when done. */
@@ -283,7 +285,7 @@ public final class QueryService implements AutoCloseable {
 
         private void accept(ConsumerRecord<byte[], byte[]> record) {
             scanned.incrementAndGet();
-            if (key != null && !Arrays.equals(key, record.key())) {
+            if (key != null && !Arrays.equals(key, record.key()) || !prefilter.mayMatch(record)) {
                 return;
             }
             List<JsonNode> items;
