@@ -13,11 +13,14 @@ import io.telemetrybridge.ingest.HttpIngest;
 import io.telemetrybridge.ingest.OtlpIngest;
 import io.telemetrybridge.ingest.QuietFileFilter;
 import io.telemetrybridge.ingest.TelemetryRecords;
+import io.telemetrybridge.kafka.ClusterInfo;
 import io.telemetrybridge.kafka.ConsumerPool;
 import io.telemetrybridge.kafka.EmbeddedKafkaBroker;
 import io.telemetrybridge.kafka.SharedProducers;
 import io.telemetrybridge.kafka.TopicInitializer;
 import io.telemetrybridge.observe.BridgeMeters;
+import io.telemetrybridge.observe.BridgeStats;
+import io.telemetrybridge.observe.OperateApi;
 import io.telemetrybridge.observe.KafkaReadinessCheck;
 import io.telemetrybridge.otlp.OtlpRequests;
 import io.telemetrybridge.query.PoisonRecords;
@@ -139,14 +142,20 @@ public final class BridgeConfiguration implements CamelConfiguration, AutoClosea
             traceIndex.start();
         }
         QueryService service = new QueryService(pool, settings.topics(), q, mapper, decoder,
-                new PoisonRecords(deadLetters), readers, traceIndex);
+                new PoisonRecords(deadLetters), readers, traceIndex, meters);
         context.getRegistry().bind("queryHttp", new QueryHttp(new QueryParser(mapper, q.limits()), service, mapper,
                 q.limits().maxLimit()));
+        ClusterInfo cluster = new ClusterInfo(Map.of(
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                AdminClientConfig.CLIENT_ID_CONFIG, "telemetry-bridge-operate"), Duration.ofSeconds(5));
+        context.getRegistry().bind("operateApi", new OperateApi(new BridgeStats(meters), cluster,
+                settings.allTopics(), mapper));
         context.addService(new org.apache.camel.support.service.ServiceSupport() {
             @Override
             protected void doStop() {
                 service.close();
                 pool.close();
+                cluster.close();
             }
         }, true, false);
     }

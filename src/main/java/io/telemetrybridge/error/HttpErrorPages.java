@@ -71,12 +71,16 @@ public final class HttpErrorPages implements StartupListener {
         }
     }
 
-    /** Methods of a path: queries take GET and POST, a trace by id GET, ingestion POST. */
+    /** Methods of a path: queries take GET and POST, a trace by id and the operator's API GET, ingestion POST. */
     private static String allowed(String path) {
         if (path.startsWith("/api/v1/query/")) {
             return "GET, POST";
         }
-        return path.startsWith("/api/v1/traces/") ? "GET" : "POST";
+        if (path.startsWith("/api/v1/traces/") || path.equals("/api/v1/stats") || path.equals("/api/v1/cluster")
+                || path.equals("/api/v1/topics")) {
+            return "GET";
+        }
+        return "POST";
     }
 
     private static void answer(RoutingContext ctx, int status, String error, String message) {

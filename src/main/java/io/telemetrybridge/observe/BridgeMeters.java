@@ -24,7 +24,11 @@ import org.apache.camel.Exchange;
  *       Kafka could not take (they are not kept: the next tick carries fresh values);</li>
  *   <li>{@code telemetry.bridge.publish.latency{signal,source}}: time from receiving a request, file or tick to
  *       Kafka's acknowledgement of all its records (a histogram, seconds in Prometheus);</li>
- *   <li>{@code telemetry.bridge.request.bytes{signal,source}}: size of HTTP request bodies as received.</li>
+ *   <li>{@code telemetry.bridge.request.bytes{signal,source}}: size of HTTP request bodies as received;</li>
+ *   <li>{@code telemetry.bridge.query.duration{signal,status}}: time to answer a query ({@code status}: the
+ *       result's {@code Success}, {@code Partial}, {@code Timeout}, or {@code rejected} for 429/503);</li>
+ *   <li>{@code telemetry.bridge.query.records.scanned{signal}}: Kafka records read by queries;</li>
+ *   <li>{@code telemetry.bridge.query.poison_records{signal}}: records queries skipped as undecodable.</li>
  * </ul>
  */
 public final class BridgeMeters {
@@ -35,6 +39,9 @@ public final class BridgeMeters {
     public static final String DROPPED = "telemetry.bridge.records.dropped";
     public static final String PUBLISH_LATENCY = "telemetry.bridge.publish.latency";
     public static final String REQUEST_BYTES = "telemetry.bridge.request.bytes";
+    public static final String QUERY_DURATION = "telemetry.bridge.query.duration";
+    public static final String QUERY_SCANNED = "telemetry.bridge.query.records.scanned";
+    public static final String QUERY_POISON = "telemetry.bridge.query.poison_records";
 
     private final CamelContext context;
     private volatile MeterRegistry registry;
@@ -87,6 +94,14 @@ public final class BridgeMeters {
     public void deadLettered(Signal signal, String source, String target) {
         Counter.builder(DEAD_LETTERED).tag("signal", signal.id()).tag("source", source).tag("target", target)
                 .register(registry()).increment();
+    }
+
+    /** Records one query: how it ended, how long it took, what it read. */
+    public void queried(Signal signal, String status, long nanos, long scanned, long poison) {
+        Timer.builder(QUERY_DURATION).tag("signal", signal.id()).tag("status", status).publishPercentileHistogram()
+                .register(registry()).record(Duration.ofNanos(nanos));
+        Counter.builder(QUERY_SCANNED).tag("signal", signal.id()).register(registry()).increment(scanned);
+        Counter.builder(QUERY_POISON).tag("signal", signal.id()).register(registry()).increment(poison);
     }
 
     /** Records of {@code signal} acknowledged by Kafka since start, over all sources. */

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.telemetrybridge.kafka.ConsumerPool;
 import io.telemetrybridge.model.Signal;
+import io.telemetrybridge.observe.BridgeMeters;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -51,11 +52,14 @@ public final class QueryService implements AutoCloseable {
     private final ExecutorService readers;
     private final Semaphore running;
     private final TraceIndex traceIndex;
+    private final BridgeMeters meters;
 
     /** @param traceIndex narrows trace-id reads of the traces topic; null reads the whole partition */
     public QueryService(ConsumerPool pool, Map<Signal, String> topics, QuerySettings settings, ObjectMapper mapper,
-            RecordDecoder decoder, PoisonRecords poison, ExecutorService readers, TraceIndex traceIndex) {
+            RecordDecoder decoder, PoisonRecords poison, ExecutorService readers, TraceIndex traceIndex,
+            BridgeMeters meters) {
         this.traceIndex = traceIndex;
+        this.meters = meters;
         this.pool = pool;
         this.topics = topics;
         this.settings = settings;
@@ -77,14 +81,19 @@ public final class QueryService implements AutoCloseable {
     public ObjectNode run(QuerySpec spec) {
         long started = System.nanoTime();
         long deadline = started + TimeUnit.MILLISECONDS.toNanos(settings.timeoutMs());
-        if (!running.tryAcquire()) {
-            throw new QueryRejectedException("already answering " + settings.maxConcurrent()
-                    + " queries (bridge.query.max-concurrent)", true);
-        }
         try {
-            return read(spec, started, deadline);
-        } finally {
-            running.release();
+            if (!running.tryAcquire()) {
+                throw new QueryRejectedException("already answering " + settings.maxConcurrent()
+                        + " queries (bridge.query.max-concurrent)", true);
+            }
+            try {
+                return read(spec, started, deadline);
+            } finally {
+                running.release();
+            }
+        } catch (QueryRejectedException e) {
+            meters.queried(spec.signal(), "rejected", System.nanoTime() - started, 0, 0);
+            throw e;
         }
     }
 
@@ -199,6 +208,7 @@ public final class QueryService implements AutoCloseable {
         metadata.put("poison_records_skipped", String.valueOf(scan.poisoned.get()));
         result.put("duration_ms", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
         result.putArray("errors").addAll(errors);
+        meters.queried(spec.signal(), status, System.nanoTime() - started, scan.scanned.get(), scan.poisoned.get());
         return result;
     }
 

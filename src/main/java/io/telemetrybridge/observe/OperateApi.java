@@ -1,0 +1,47 @@
+package io.telemetrybridge.observe;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.telemetrybridge.kafka.ClusterInfo;
+import java.util.List;
+import java.util.Map;
+import org.apache.camel.Exchange;
+
+/**
+ * Route steps of the operator's API (README, "Observe it"): {@code GET /api/v1/stats} ({@link BridgeStats}),
+ * {@code GET /api/v1/cluster} and {@code GET /api/v1/topics} ({@link ClusterInfo}). A cluster that does not
+ * answer in time is a Kafka exception, answered 503 by the route configuration.
+ */
+public final class OperateApi {
+
+    private final BridgeStats stats;
+    private final ClusterInfo cluster;
+    private final List<String> topics;
+    private final ObjectMapper mapper;
+
+    /** @param topics the bridge's topics, one per signal then the dead-letter topic */
+    public OperateApi(BridgeStats stats, ClusterInfo cluster, List<String> topics, ObjectMapper mapper) {
+        this.stats = stats;
+        this.cluster = cluster;
+        this.topics = List.copyOf(topics);
+        this.mapper = mapper;
+    }
+
+    public void stats(Exchange exchange) throws Exception {
+        answer(exchange, stats.snapshot());
+    }
+
+    public void cluster(Exchange exchange) throws Exception {
+        answer(exchange, cluster.cluster());
+    }
+
+    public void topics(Exchange exchange) throws Exception {
+        answer(exchange, Map.of("topics", cluster.topics(topics)));
+    }
+
+    private void answer(Exchange exchange, Object body) throws Exception {
+        exchange.getMessage().removeHeaders("*");
+        exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, 200);
+        exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/json");
+        exchange.getMessage().setBody(mapper.writeValueAsBytes(body));
+    }
+}
