@@ -77,8 +77,11 @@ final class SeedValidator {
     }
 
     private static void span(TraceData t, String path) {
-        requiredText(t.traceId(), at(path, "trace_id"));
-        requiredText(t.spanId(), at(path, "span_id"));
+        hexId(t.traceId(), 32, at(path, "trace_id"));
+        hexId(t.spanId(), 16, at(path, "span_id"));
+        if (t.parentSpanId() != null) {
+            hexId(t.parentSpanId(), 16, at(path, "parent_span_id"));
+        }
         requiredText(t.name(), at(path, "name"));
         required(t.kind(), at(path, "kind"));
         required(t.startTime(), at(path, "start_time"));
@@ -101,8 +104,8 @@ final class SeedValidator {
             SpanLink l = t.links().get(i);
             String lp = path + (path.isEmpty() ? "" : ".") + "links[" + i + "]";
             required(l, lp);
-            requiredText(l.traceId(), at(lp, "trace_id"));
-            requiredText(l.spanId(), at(lp, "span_id"));
+            hexId(l.traceId(), 32, at(lp, "trace_id"));
+            hexId(l.spanId(), 16, at(lp, "span_id"));
         }
     }
 
@@ -159,6 +162,21 @@ final class SeedValidator {
         required(value, path);
         if (value.isBlank()) {
             throw new InvalidInputException(path, "must not be empty");
+        }
+    }
+
+    /**
+     * A W3C Trace Context id: {@code length} hex digits, not all zero (OTLP's rule for trace and span ids). Upper
+     * case is accepted; the model stores ids in lower case, so a trace is one key on Kafka however it was sent.
+     */
+    private static void hexId(String value, int length, String path) {
+        requiredText(value, path);
+        if (value.length() != length || !value.chars().allMatch(c -> (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) {
+            throw new InvalidInputException(path, "expected " + length + " hex digits, got '"
+                    + (value.length() > 64 ? value.substring(0, 64) + "..." : value) + "'");
+        }
+        if (value.chars().allMatch(c -> c == '0')) {
+            throw new InvalidInputException(path, "must not be all zeros (an invalid id in W3C Trace Context)");
         }
     }
 

@@ -13,17 +13,22 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.camel.CamelContext;
 import org.apache.camel.StartupListener;
+import org.apache.camel.component.platform.http.HttpEndpointModel;
+import org.apache.camel.component.platform.http.PlatformHttpComponent;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
 
 /**
- * Answers the errors the HTTP server gives before any route runs (405 wrong method, 413 body over
- * {@code camel.server.maxBodySize}) with the bridge's error bodies instead of Vert.x's plain text (added to the
- * platform-http router once it exists, after the routes' own handlers): a
- * {@code google.rpc.Status} on the OTLP paths (protobuf when the request was protobuf), our JSON error elsewhere.
+ * Answers the errors the HTTP server gives before any route runs under {@code /v1} and {@code /api} (404 no such
+ * endpoint, 405 wrong method with the right {@code Allow}, 413 body over {@code camel.server.maxBodySize}) with
+ * the bridge's error bodies instead of Vert.x's plain text (added to the platform-http router once it exists,
+ * after the routes' own handlers): a {@code google.rpc.Status} on the OTLP paths (protobuf when the request was
+ * protobuf), our JSON error elsewhere.
  */
 public final class HttpErrorPages implements StartupListener {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Vert.x route order after any route added in this process's life. */
+    private static final int LAST = 1_000_000;
 
     private final int maxInFlight;
     private final int retryAfterSeconds;
@@ -54,11 +59,16 @@ public final class HttpErrorPages implements StartupListener {
         InFlightLimit limit = new InFlightLimit(maxInFlight, retryAfterSeconds);
         for (String path : new String[] {"/v1/*", "/api/*"}) {
             router.route(path).order(-1).handler(limit);
-            // Added after the routes' own, so it only sees what they did not take: other methods.
-            router.route(path).handler(ctx -> {
-                String allowed = allowed(ctx.request().path());
-                ctx.response().putHeader("Allow", allowed);
-                answer(ctx, 405, "Method Not Allowed", "only " + allowed + " is allowed here");
+            // Ordered after every route, also those a live route reload adds later, so it only sees what no
+            // route took: other methods.
+            router.route(path).order(LAST).handler(ctx -> {
+                String allowed = allowed(context, ctx.request().path());
+                if (allowed.isEmpty()) {
+                    answer(ctx, 404, "Not Found", "no endpoint at " + ctx.request().path());
+                } else {
+                    ctx.response().putHeader("Allow", allowed);
+                    answer(ctx, 405, "Method Not Allowed", "only " + allowed + " is allowed here");
+                }
             });
             // The body handler fails the request with 413 before any route runs.
             router.route(path).failureHandler(ctx -> {
@@ -71,20 +81,30 @@ public final class HttpErrorPages implements StartupListener {
         }
     }
 
-    /** Methods of a path: queries take GET and POST, a trace by id and the operator's API GET, ingestion POST. */
-    private static String allowed(String path) {
-        if (path.startsWith("/api/v1/query/")) {
-            return "GET, POST";
+    /**
+     * The methods the routes serve at {@code path} (comma-separated), from the HTTP endpoints platform-http has
+     * now, so routes changed by a live reload count; empty when no route has the path.
+     */
+    private static String allowed(CamelContext context, String path) {
+        java.util.Set<String> verbs = new java.util.TreeSet<>();
+        PlatformHttpComponent http = context.getComponent("platform-http", PlatformHttpComponent.class);
+        for (HttpEndpointModel endpoint : http.getHttpEndpoints()) {
+            // "/api/v1/traces/{traceId}": a {name} stands for one path segment.
+            String regex = java.util.Arrays.stream(endpoint.getUri().split("/", -1))
+                    .map(seg -> seg.startsWith("{") && seg.endsWith("}") ? "[^/]+" : java.util.regex.Pattern.quote(seg))
+                    .collect(java.util.stream.Collectors.joining("/"));
+            if (path.matches(regex)) {
+                String v = endpoint.getVerbs();
+                verbs.addAll(v == null || v.isBlank() ? java.util.List.of("GET", "POST")
+                        : java.util.List.of(v.split(",")));
+            }
         }
-        if (path.startsWith("/api/v1/traces/") || path.equals("/api/v1/stats") || path.equals("/api/v1/cluster")
-                || path.equals("/api/v1/topics")) {
-            return "GET";
-        }
-        return "POST";
+        return String.join(", ", verbs.stream().map(String::trim).toList());
     }
 
     private static void answer(RoutingContext ctx, int status, String error, String message) {
-        answer(ctx, status, error, message, status == 413 ? Code.RESOURCE_EXHAUSTED : Code.INVALID_ARGUMENT);
+        answer(ctx, status, error, message, status == 413 ? Code.RESOURCE_EXHAUSTED
+                : status == 404 ? Code.NOT_FOUND : Code.INVALID_ARGUMENT);
     }
 
     /**

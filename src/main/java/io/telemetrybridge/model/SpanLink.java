@@ -6,6 +6,13 @@ import java.util.Map;
 public record SpanLink(String traceId, String spanId, Map<String, String> attributes) {
 
     public SpanLink {
+        traceId = lower(traceId);
+        spanId = lower(spanId);
         attributes = attributes == null ? Map.of() : attributes;
+    }
+
+    /** {@code id} in lower case (ids are hex); null stays null. */
+    static String lower(String id) {
+        return id == null ? null : id.toLowerCase(java.util.Locale.ROOT);
     }
 }

@@ -24,6 +24,10 @@ public record TraceData(
         List<SpanLink> links) {
 
     public TraceData {
+        // Hex ids are case-insensitive; one case keeps a trace under one Kafka key.
+        traceId = SpanLink.lower(traceId);
+        spanId = SpanLink.lower(spanId);
+        parentSpanId = SpanLink.lower(parentSpanId);
         attributes = attributes == null ? Map.of() : attributes;
         events = events == null ? List.of() : events;
         links = links == null ? List.of() : links;

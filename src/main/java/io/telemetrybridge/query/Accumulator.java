@@ -166,19 +166,32 @@ abstract class Accumulator {
 
     /** Fixed-width buckets {@code [k * interval, (k + 1) * interval)}, only those that received a value. */
     static final class IntervalHistogram extends Accumulator {
+        /** Most buckets one histogram answers; past it (or past exact bucket indexes) its value is null. */
+        static final int MAX_BUCKETS = 10_000;
         private final TreeMap<Long, long[]> counts = new TreeMap<>();
+        private boolean tooFine;
 
         IntervalHistogram(AggregationSpec spec) { super(spec); }
 
         void add(JsonNode record) {
             double v = number(record);
-            if (!Double.isNaN(v)) {
+            if (!Double.isNaN(v) && !tooFine) {
+                double k = Math.floor(v / spec.interval());
+                // Beyond 2^53 bucket indexes are no longer exact integers, so the buckets would be wrong.
+                if (Math.abs(k) > (1L << 53) || counts.size() >= MAX_BUCKETS && !counts.containsKey((long) k)) {
+                    tooFine = true;
+                    counts.clear();
+                    return;
+                }
                 // The bucket index, not its lower bound, is the key: k * 0.1 is not exact, k is.
-                counts.computeIfAbsent((long) Math.floor(v / spec.interval()), k -> new long[1])[0]++;
+                counts.computeIfAbsent((long) k, key -> new long[1])[0]++;
             }
         }
 
         JsonNode value(JsonNodeFactory json) {
+            if (tooFine) {
+                return json.nullNode();
+            }
             ArrayNode buckets = json.arrayNode();
             for (Map.Entry<Long, long[]> e : counts.entrySet()) {
                 double lower = e.getKey() * spec.interval();

@@ -11,8 +11,8 @@ import java.time.Instant;
 import java.util.Objects;
 import java.util.function.IntPredicate;
 import java.util.function.Predicate;
-import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
+import com.google.re2j.Pattern;
+import com.google.re2j.PatternSyntaxException;
 
 /**
  * One filter of a query, {@code {field, operator, value}} (SEED-MODEL.md, Queries, Filter), tested against a
@@ -31,7 +31,7 @@ import java.util.regex.PatternSyntaxException;
  * <li>In: Equals for any element; NotIn is the negation. Exists: present and not JSON null; NotExists is the
  *     negation.</li>
  * <li>StartsWith, EndsWith, Regex ({@link java.util.regex.Matcher#find}): on the field's text; false when
- *     absent. Regex throws {@link QueryInterruptedException} if the thread is interrupted while matching.</li>
+ *     absent. Regex uses RE2 syntax and runs in linear time (no backreferences or look-around), so no pattern can make a scan backtrack for minutes.</li>
  * </ul>
  */
 public final class FieldFilter {
@@ -72,7 +72,7 @@ public final class FieldFilter {
                 pattern = Pattern.compile(((StringValue) value).value());
             } catch (PatternSyntaxException e) {
                 throw new InvalidInputException("value", "invalid regular expression: " + e.getDescription()
-                        + " near index " + e.getIndex());
+                        + " in '" + e.getPattern() + "'");
             }
         }
         Instant instant = value instanceof StringValue s ? EventTimes.parse(s.value()) : null;
@@ -109,7 +109,7 @@ public final class FieldFilter {
             case NOT_EXISTS -> node == null;
             case STARTS_WITH -> onText(node, t -> t.startsWith(string()));
             case ENDS_WITH -> onText(node, t -> t.endsWith(string()));
-            case REGEX -> onText(node, t -> pattern.matcher(new InterruptibleText(t)).find());
+            case REGEX -> onText(node, t -> pattern.matcher(t).find());
         };
     }
 
@@ -202,35 +202,5 @@ public final class FieldFilter {
     @Override
     public String toString() {
         return field + " " + operator.wireName() + (value == null ? "" : " " + value);
-    }
-
-    /**
-     * The text a regular expression scans; every 4096 reads it checks the thread's interrupt flag, so a
-     * pattern that backtracks catastrophically can be stopped by interrupting the scanning thread.
-     */
-    private static final class InterruptibleText implements CharSequence {
-        private final String text;
-        private int reads;
-
-        InterruptibleText(String text) {
-            this.text = text;
-        }
-
-        @Override
-        public char charAt(int index) {
-            if ((++reads & 4095) == 0 && Thread.currentThread().isInterrupted()) {
-                throw new QueryInterruptedException("interrupted while matching a regular expression");
-            }
-            return text.charAt(index);
-        }
-
-        @Override
-        public int length() { return text.length(); }
-
-        @Override
-        public CharSequence subSequence(int start, int end) { return text.subSequence(start, end); }
-
-        @Override
-        public String toString() { return text; }
     }
 }

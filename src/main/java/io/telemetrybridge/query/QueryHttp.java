@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.telemetrybridge.codec.InvalidInputException;
 import io.telemetrybridge.codec.MediaTypes;
+import io.telemetrybridge.codec.UnsupportedMediaTypeException;
 import io.telemetrybridge.model.Signal;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -45,6 +46,10 @@ public final class QueryHttp {
             spec = parser.fromParameters(s, parameters(exchange));
         } else {
             MediaTypes.require(MediaTypes.header(exchange.getMessage(), Exchange.CONTENT_TYPE), MediaTypes.JSON);
+            String coding = MediaTypes.header(exchange.getMessage(), "Content-Encoding");
+            if (coding != null && !coding.isBlank() && !coding.trim().equalsIgnoreCase("identity")) {
+                throw UnsupportedMediaTypeException.contentEncoding(coding, "identity (queries are small)");
+            }
             byte[] body = exchange.getMessage().getBody(byte[].class);
             if (body == null || body.length == 0) {
                 throw new InvalidInputException("", "empty request body: expected a " + queryName(s));
@@ -61,10 +66,23 @@ public final class QueryHttp {
      */
     public void trace(Exchange exchange) throws Exception {
         Map<String, String> parameters = parameters(exchange);
+        if (parameters.containsKey("trace_id")) {
+            throw new InvalidInputException("trace_id", "the trace id is the last part of the path, not a parameter");
+        }
         parameters.put("trace_id", exchange.getMessage().getHeader("traceId", "", String.class));
         parameters.putIfAbsent("limit", String.valueOf(maxLimit));
         ObjectNode result = service.run(parser.fromParameters(Signal.TRACES, parameters));
-        boolean notFound = result.path("data").isEmpty() && "Success".equals(result.path("status").asText());
+        long matched = result.path("metadata").path("total_matches").asLong();
+        int returned = result.path("data").size();
+        int offset = Integer.parseInt(parameters.getOrDefault("offset", "0"));
+        if (matched > offset + returned) {
+            // A trace larger than one page: say so rather than answer Success with part of it.
+            result.put("status", "Partial");
+            result.withArray("errors").addObject().put("code", "truncated").put("message", "the trace has "
+                    + matched + " spans; " + returned + " returned from offset " + offset
+                    + "; ask for the next page with offset and limit");
+        }
+        boolean notFound = returned == 0 && matched == 0 && "Success".equals(result.path("status").asText());
         answer(exchange, notFound ? 404 : 200, result);
     }
 
@@ -75,7 +93,7 @@ public final class QueryHttp {
         exchange.getMessage().setBody(mapper.writeValueAsBytes(result));
     }
 
-    /** The query string's parameters (the last value wins); request headers are not parameters. */
+    /** The query string's parameters, each at most once; request headers are not parameters. */
     private static Map<String, String> parameters(Exchange exchange) {
         Map<String, String> out = new LinkedHashMap<>();
         String query = exchange.getMessage().getHeader(Exchange.HTTP_RAW_QUERY, String.class);
@@ -91,7 +109,9 @@ public final class QueryHttp {
             }
             int eq = pair.indexOf('=');
             String name = decode(eq < 0 ? pair : pair.substring(0, eq));
-            out.put(name, eq < 0 ? "" : decode(pair.substring(eq + 1)));
+            if (out.put(name, eq < 0 ? "" : decode(pair.substring(eq + 1))) != null) {
+                throw new InvalidInputException(name, "given more than once");
+            }
         }
         return out;
     }

@@ -158,8 +158,11 @@ public final class QueryService implements AutoCloseable {
 
     private List<PartitionScan.Range> plan(Consumer<byte[], byte[]> consumer, String topic, QuerySpec spec,
             byte[] key, long deadline) {
-        long fromMs = spec.start() == null ? 0 : Math.max(0, spec.start().toEpochMilli() - settings.maxClockSkewMs());
-        long toMs = spec.end() == null ? Long.MAX_VALUE : saturatedAdd(spec.end().toEpochMilli(), settings.maxLatenessMs());
+        // Kafka timestamps are not negative: a bound before 1970 reads from the start, or nothing.
+        long fromMs = spec.start() == null ? 0
+                : Math.max(0, saturatedAdd(millis(spec.start()), -settings.maxClockSkewMs()));
+        long toMs = spec.end() == null ? Long.MAX_VALUE
+                : Math.max(1, saturatedAdd(millis(spec.end()), settings.maxLatenessMs()));
         try {
             List<PartitionScan.Range> ranges = PartitionScan.plan(consumer, topic, fromMs, toMs, key,
                     Duration.ofMillis(remainingMs(deadline)));
@@ -239,9 +242,17 @@ public final class QueryService implements AutoCloseable {
         return Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
     }
 
+    private static long millis(Instant instant) {
+        try {
+            return instant.toEpochMilli();
+        } catch (ArithmeticException e) {
+            return instant.isBefore(Instant.EPOCH) ? Long.MIN_VALUE : Long.MAX_VALUE;
+        }
+    }
+
     private static long saturatedAdd(long a, long b) {
         long sum = a + b;
-        return ((a ^ sum) & (b ^ sum)) < 0 ? Long.MAX_VALUE : sum;
+        return ((a ^ sum) & (b ^ sum)) < 0 ? (a < 0 ? Long.MIN_VALUE : Long.MAX_VALUE) : sum;
     }
 
     @Override
@@ -277,7 +288,7 @@ public final class QueryService implements AutoCloseable {
             boolean healthy = true;
             try {
                 return PartitionScan.read(consumer, share, this::accept, deadline, budget);
-            } catch (InterruptException | QueryInterruptedException e) {
+            } catch (InterruptException e) {
                 return new PartitionScan.Outcome(share.stream().map(r -> r.partition() + ": stopped at the deadline")
                         .toList(), false);
             } catch (RuntimeException e) {

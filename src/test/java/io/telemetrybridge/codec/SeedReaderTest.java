@@ -81,15 +81,21 @@ class SeedReaderTest {
 
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
-        "unknown kind | {'trace_id':'t','span_id':'s','name':'n','kind':'Server2','start_time':'2025-01-01T00:00:00Z','status':{'code':'Ok'}}"
+        "unknown kind | {'trace_id':'4bf92f3577b34da6a3ce929d0e0e4736','span_id':'00f067aa0ba902b7','name':'n','kind':'Server2','start_time':'2025-01-01T00:00:00Z','status':{'code':'Ok'}}"
             + " | kind: expected one of Internal, Server, Client, Producer, Consumer, got \"Server2\"",
-        "missing status | {'trace_id':'t','span_id':'s','name':'n','kind':'Server','start_time':'2025-01-01T00:00:00Z'}"
+        "missing status | {'trace_id':'4bf92f3577b34da6a3ce929d0e0e4736','span_id':'00f067aa0ba902b7','name':'n','kind':'Server','start_time':'2025-01-01T00:00:00Z'}"
             + " | status: required field is missing or null",
-        "empty trace id | {'trace_id':'','span_id':'s','name':'n','kind':'Server','start_time':'2025-01-01T00:00:00Z','status':{'code':'Ok'}}"
+        "empty trace id | {'trace_id':'','span_id':'00f067aa0ba902b7','name':'n','kind':'Server','start_time':'2025-01-01T00:00:00Z','status':{'code':'Ok'}}"
             + " | trace_id: must not be empty",
-        "end before start | {'trace_id':'t','span_id':'s','name':'n','kind':'Server','start_time':'2025-01-01T00:00:01Z','end_time':'2025-01-01T00:00:00Z','status':{'code':'Ok'}}"
+        "non-hex trace id | {'trace_id':'not-hex-at-all','span_id':'00f067aa0ba902b7','name':'n','kind':'Server','start_time':'2025-01-01T00:00:00Z','status':{'code':'Ok'}}"
+            + " | trace_id: expected 32 hex digits, got 'not-hex-at-all'",
+        "zero span id | {'trace_id':'4bf92f3577b34da6a3ce929d0e0e4736','span_id':'0000000000000000','name':'n','kind':'Server','start_time':'2025-01-01T00:00:00Z','status':{'code':'Ok'}}"
+            + " | span_id: must not be all zeros (an invalid id in W3C Trace Context)",
+        "short parent | {'trace_id':'4bf92f3577b34da6a3ce929d0e0e4736','span_id':'00f067aa0ba902b7','parent_span_id':'abc','name':'n','kind':'Server','start_time':'2025-01-01T00:00:00Z','status':{'code':'Ok'}}"
+            + " | parent_span_id: expected 16 hex digits, got 'abc'",
+        "end before start | {'trace_id':'4bf92f3577b34da6a3ce929d0e0e4736','span_id':'00f067aa0ba902b7','name':'n','kind':'Server','start_time':'2025-01-01T00:00:01Z','end_time':'2025-01-01T00:00:00Z','status':{'code':'Ok'}}"
             + " | end_time: is before start_time",
-        "event without name | {'trace_id':'t','span_id':'s','name':'n','kind':'Server','start_time':'2025-01-01T00:00:00Z','status':{'code':'Ok'},'events':[{'timestamp':'2025-01-01T00:00:00Z'}]}"
+        "event without name | {'trace_id':'4bf92f3577b34da6a3ce929d0e0e4736','span_id':'00f067aa0ba902b7','name':'n','kind':'Server','start_time':'2025-01-01T00:00:00Z','status':{'code':'Ok'},'events':[{'timestamp':'2025-01-01T00:00:00Z'}]}"
             + " | events[0].name: required field is missing or null",
     })
     void rejectsBadSpanNamingTheField(String what, String item, String message) {
@@ -143,5 +149,19 @@ class SeedReaderTest {
     void emptyBatchHasNoItems() {
         String batch = "{\"id\":\"0b4f5a3e-6f0c-4d5e-8f7a-1b2c3d4e5f60\",\"timestamp\":\"2025-01-01T00:00:00Z\",\"metrics\":[]}";
         assertThat(reader.readBatch(Signal.METRICS, batch.getBytes(StandardCharsets.UTF_8))).isEmpty();
+    }
+
+    @Test
+    void upperCaseHexIdsAreStoredInLowerCaseSoATraceKeepsOneKey() {
+        var span = (io.telemetrybridge.model.TraceData) reader.readItem(Signal.TRACES, ("{'trace_id':'4BF92F3577B34DA6A3CE929D0E0E4736',"
+                + "'span_id':'00F067AA0BA902B7','parent_span_id':'00F067AA0BA902B8','name':'n','kind':'Server',"
+                + "'start_time':'2025-01-01T00:00:00Z','status':{'code':'Ok'},"
+                + "'links':[{'trace_id':'0AF7651916CD43DD8448EB211C80319C','span_id':'B9C7C989F97918E1'}]}")
+                .replace('\'', '"'));
+
+        assertThat(span.traceId()).isEqualTo("4bf92f3577b34da6a3ce929d0e0e4736");
+        assertThat(span.spanId()).isEqualTo("00f067aa0ba902b7");
+        assertThat(span.parentSpanId()).isEqualTo("00f067aa0ba902b8");
+        assertThat(span.links().get(0).traceId()).isEqualTo("0af7651916cd43dd8448eb211c80319c");
     }
 }

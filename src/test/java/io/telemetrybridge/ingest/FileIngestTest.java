@@ -98,15 +98,15 @@ class FileIngestTest {
     @Test
     void linesThatAreNotUtf8OrTooLargeForKafkaAreSkippedAndTheRestPublished() throws IOException {
         java.io.ByteArrayOutputStream text = new java.io.ByteArrayOutputStream();
-        text.writeBytes(("{\"trace_id\":\"a1\",\"span_id\":\"s1\",\"name\":\"keep-me-1\",\"kind\":\"Server\","
+        text.writeBytes(("{\"trace_id\":\"a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1\",\"span_id\":\"b1b1b1b1b1b1b1b1\",\"name\":\"keep-me-1\",\"kind\":\"Server\","
                 + "\"start_time\":\"2025-01-01T00:00:00Z\",\"status\":{\"code\":\"Ok\"}}\n").getBytes(StandardCharsets.UTF_8));
-        text.writeBytes("{\"trace_id\":\"a2\",\"span_id\":\"s2\",\"name\":\"caf".getBytes(StandardCharsets.UTF_8));
+        text.writeBytes("{\"trace_id\":\"a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2\",\"span_id\":\"b2b2b2b2b2b2b2b2\",\"name\":\"caf".getBytes(StandardCharsets.UTF_8));
         text.write(0xE9); // Latin-1, not UTF-8
         text.writeBytes(("\",\"kind\":\"Server\",\"start_time\":\"2025-01-01T00:00:00Z\",\"status\":{\"code\":\"Ok\"}}\n")
                 .getBytes(StandardCharsets.UTF_8));
-        text.writeBytes(("{\"trace_id\":\"a3\",\"span_id\":\"s3\",\"name\":\"" + "y".repeat(6000) + "\",\"kind\":\"Server\","
+        text.writeBytes(("{\"trace_id\":\"a3a3a3a3a3a3a3a3a3a3a3a3a3a3a3a3\",\"span_id\":\"b3b3b3b3b3b3b3b3\",\"name\":\"" + "y".repeat(6000) + "\",\"kind\":\"Server\","
                 + "\"start_time\":\"2025-01-01T00:00:00Z\",\"status\":{\"code\":\"Ok\"}}\n").getBytes(StandardCharsets.UTF_8));
-        text.writeBytes(("{\"trace_id\":\"a4\",\"span_id\":\"s4\",\"name\":\"keep-me-2\",\"kind\":\"Server\","
+        text.writeBytes(("{\"trace_id\":\"a4a4a4a4a4a4a4a4a4a4a4a4a4a4a4a4\",\"span_id\":\"b4b4b4b4b4b4b4b4\",\"name\":\"keep-me-2\",\"kind\":\"Server\","
                 + "\"start_time\":\"2025-01-01T00:00:00Z\",\"status\":{\"code\":\"Ok\"}}").getBytes(StandardCharsets.UTF_8));
         double rejectedBefore = rejected("traces");
         drop("traces", "MIXED.JSONL", text.toByteArray());

@@ -83,7 +83,7 @@ class HttpIngestTest {
     void headersThatWouldSteerTheKafkaProducerAreIgnoredWhateverTheirCase() {
         String traceId = "2222222222222222222222222222222" + (System.nanoTime() % 10);
         String batch = "{\"id\":\"6a1e2d3c-4b5a-4968-8776-655443322110\",\"timestamp\":\"2025-01-01T00:00:00Z\","
-                + "\"traces\":[{\"trace_id\":\"" + traceId + "\",\"span_id\":\"s\",\"name\":\"n\","
+                + "\"traces\":[{\"trace_id\":\"" + traceId + "\",\"span_id\":\"00000000000000a1\",\"name\":\"n\","
                 + "\"kind\":\"Internal\",\"start_time\":\"2025-01-01T00:00:00Z\",\"status\":{\"code\":\"Ok\"}}]}";
         HttpResponse<String> response = bridge.send(HttpRequest.newBuilder(bridge.uri("/api/v1/traces"))
                 .header("Content-Type", "application/json")
@@ -122,8 +122,8 @@ class HttpIngestTest {
         String traceId = "11111111111111111111111111111111";
         StringBuilder spans = new StringBuilder();
         for (int i = 0; i < 20; i++) {
-            spans.append(i == 0 ? "" : ",").append("{\"trace_id\":\"").append(traceId).append("\",\"span_id\":\"s")
-                    .append(i).append("\",\"name\":\"op").append(i).append("\",\"kind\":\"Internal\","
+            spans.append(i == 0 ? "" : ",").append("{\"trace_id\":\"").append(traceId).append("\",\"span_id\":\"")
+                    .append(String.format("%016x", i + 1)).append("\",\"name\":\"op").append(i).append("\",\"kind\":\"Internal\","
                             + "\"start_time\":\"2025-01-01T00:00:00Z\",\"status\":{\"code\":\"Ok\"}}");
         }
         String batch = "{\"id\":\"6a1e2d3c-4b5a-4968-8776-655443322110\",\"timestamp\":\"2025-01-01T00:00:00Z\","
@@ -136,7 +136,7 @@ class HttpIngestTest {
         assertThat(ofTrace).hasSize(20);
         assertThat(ofTrace).extracting(Rec::partition).containsOnly(ofTrace.get(0).partition());
         assertThat(ofTrace).extracting(r -> Json.tree(r.value()).get("span_id").textValue())
-                .containsExactly(java.util.stream.IntStream.range(0, 20).mapToObj(i -> "s" + i).toArray(String[]::new));
+                .containsExactly(java.util.stream.IntStream.range(0, 20).mapToObj(i -> String.format("%016x", i + 1)).toArray(String[]::new));
     }
 
     @ParameterizedTest(name = "{0}")

@@ -11,8 +11,6 @@ import io.telemetrybridge.query.FilterValue.NumberValue;
 import io.telemetrybridge.query.FilterValue.StringValue;
 import io.telemetrybridge.support.Json;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 class FieldFilterTest {
@@ -147,29 +145,13 @@ class FieldFilterTest {
     }
 
     @Test
-    void regexStopsWhenTheScanningThreadIsInterrupted() throws InterruptedException {
-        // (.*a){20}$ against 30 a's and a final mismatch backtracks for tens of seconds on JDK 17.
+    @org.junit.jupiter.api.Timeout(10)
+    void aPatternThatBacktracksForeverInJavaRegexAnswersAtOnce() {
+        // (.*a){20}$ against 30 a's and a final mismatch takes tens of seconds with java.util.regex; RE2 is linear.
         JsonNode record = Json.tree("{\"message\": \"" + "a".repeat(30) + "!\"}");
-        FieldFilter catastrophic = FieldFilter.of("message", Operator.REGEX, s("(.*a){20}$"));
-        AtomicReference<Throwable> thrown = new AtomicReference<>();
-        AtomicBoolean flagKept = new AtomicBoolean();
-        Thread scanner = new Thread(() -> {
-            try {
-                catastrophic.test(record);
-            } catch (RuntimeException e) {
-                thrown.set(e);
-                flagKept.set(Thread.currentThread().isInterrupted());
-            }
-        });
-        scanner.setDaemon(true);
-        scanner.start();
-        Thread.sleep(100);
-        scanner.interrupt();
-        scanner.join(5_000);
 
-        assertThat(scanner.isAlive()).as("stopped within 5 s of the interrupt").isFalse();
-        assertThat(thrown.get()).isInstanceOf(QueryInterruptedException.class);
-        assertThat(flagKept).as("the interrupt flag stays set for the caller").isTrue();
+        assertThat(FieldFilter.of("message", Operator.REGEX, s("(.*a){20}$")).test(record)).isFalse();
+        assertThat(FieldFilter.of("message", Operator.REGEX, s("(.*a){20}!$")).test(record)).isTrue();
     }
 
     @Test

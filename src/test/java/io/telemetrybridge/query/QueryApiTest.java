@@ -317,6 +317,67 @@ class QueryApiTest {
         assertThat(before).hasSize((int) logs.stream().filter(l -> l.get("message").asText().contains("failed")).count());
     }
 
+    @Test
+    void aTraceSentWithUpperCaseIdsIsOneTraceFoundByEitherCase() {
+        String upper = "AB" + "0123456789ABCDEF0123456789ABCD";
+        List<ObjectNode> spans = new ArrayList<>();
+        for (String spanId : List.of("00000000000000A1", "00000000000000a2")) {
+            ObjectNode span = Json.MAPPER.createObjectNode();
+            span.put("trace_id", spanId.endsWith("1") ? upper : upper.toLowerCase(Locale.ROOT));
+            span.put("span_id", spanId);
+            span.put("name", "mixed case");
+            span.put("kind", "Server");
+            span.put("start_time", base.minus(2, ChronoUnit.DAYS).toString());
+            span.putObject("status").put("code", "Ok");
+            spans.add(span);
+        }
+        post("traces", spans);
+
+        for (String id : List.of(upper, upper.toLowerCase(Locale.ROOT))) {
+            JsonNode result = Json.tree(bridge.get("/api/v1/traces/" + id).body());
+            List<String> ids = new ArrayList<>();
+            result.get("data").forEach(sp -> ids.add(sp.get("span_id").asText()));
+            assertThat(ids).as(id).containsExactlyInAnyOrder("00000000000000a1", "00000000000000a2");
+        }
+    }
+
+    @Test
+    void unknownPathsAre404AndWrongMethods405NamingTheAllowedOnes() {
+        HttpResponse<String> unknown = bridge.get("/api/v1/nonexistent");
+        assertThat(unknown.statusCode()).isEqualTo(404);
+        assertThat(Json.tree(unknown.body()).get("status").asInt()).isEqualTo(404);
+
+        HttpResponse<String> put = bridge.send(java.net.http.HttpRequest.newBuilder(
+                bridge.uri("/api/v1/query/logs")).PUT(java.net.http.HttpRequest.BodyPublishers.noBody()).build());
+        assertThat(put.statusCode()).isEqualTo(405);
+        assertThat(put.headers().firstValue("Allow")).hasValue("GET, POST");
+        HttpResponse<String> post = bridge.post("/api/v1/traces/" + traces.keySet().iterator().next(),
+                "application/json", new byte[0]);
+        assertThat(post.statusCode()).isEqualTo(405);
+        assertThat(post.headers().firstValue("Allow")).hasValue("GET");
+    }
+
+    @Test
+    void boundsBefore1970AreClampedNotErrors() {
+        JsonNode before1970 = query("metrics", "{\"time_range\": {\"end\": \"1969-01-01T00:00:00Z\"}}");
+        assertThat(before1970.get("data")).as(before1970.toString()).isEmpty();
+        HttpResponse<String> all = bridge.get("/api/v1/query/metrics?from=-9223372036854775808&limit=1000");
+        assertThat(all.statusCode()).as(all.body()).isEqualTo(200);
+        assertThat(Json.tree(all.body()).get("data").size()).as(all.body().substring(0, Math.min(600, all.body().length()))).isGreaterThanOrEqualTo(metrics.size());
+    }
+
+    @Test
+    void aParameterGivenTwiceAndACompressedQueryAreRefused() {
+        HttpResponse<String> twice = bridge.get("/api/v1/query/metrics?name=a&name=b");
+        assertThat(twice.statusCode()).isEqualTo(400);
+        assertThat(Json.tree(twice.body()).get("field").asText()).isEqualTo("name");
+
+        HttpResponse<String> gzip = bridge.send(java.net.http.HttpRequest.newBuilder(bridge.uri("/api/v1/query/logs"))
+                .header("Content-Type", "application/json").header("Content-Encoding", "gzip")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{}")).build());
+        assertThat(gzip.statusCode()).isEqualTo(415);
+    }
+
     // --- helpers ---
 
     static void post(String signal, List<ObjectNode> items) {
