@@ -21,6 +21,7 @@ import io.telemetrybridge.kafka.TopicInitializer;
 import io.telemetrybridge.observe.BridgeMeters;
 import io.telemetrybridge.observe.BridgeStats;
 import io.telemetrybridge.observe.OperateApi;
+import io.telemetrybridge.observe.RouteReloadCheck;
 import io.telemetrybridge.observe.KafkaReadinessCheck;
 import io.telemetrybridge.otlp.OtlpRequests;
 import io.telemetrybridge.query.PoisonRecords;
@@ -88,6 +89,7 @@ public final class BridgeConfiguration implements CamelConfiguration, AutoClosea
         bindQueries(context, settings, meters, bootstrap);
         watchKafka(context, settings, bootstrap);
         context.addStartupListener(new HttpErrorPages(settings.maxInFlightRequests(), settings.retryAfterSeconds()));
+        guardRouteReload(context);
     }
 
     /** Stops the embedded broker if this configuration started one; safe to call more than once. */
@@ -156,6 +158,43 @@ public final class BridgeConfiguration implements CamelConfiguration, AutoClosea
                 service.close();
                 pool.close();
                 cluster.close();
+            }
+        }, true, false);
+    }
+
+    /** With live route reload on, registers {@code routes-reload}: it puts back routes a failed edit removed. */
+    private void guardRouteReload(CamelContext context) throws Exception {
+        var properties = context.getPropertiesComponent();
+        boolean enabled = properties.resolveProperty("camel.main.routes-reload-enabled")
+                .or(() -> properties.resolveProperty("camel.main.routesReloadEnabled")).orElse("false").trim()
+                .equals("true");
+        if (!enabled) {
+            return;
+        }
+        String directory = properties.resolveProperty("camel.main.routesReloadDirectory")
+                .or(() -> properties.resolveProperty("camel.main.routes-reload-directory")).orElse("src/main/resources")
+                .trim();
+        RouteReloadCheck check = new RouteReloadCheck(context, java.nio.file.Path.of(directory));
+        check.setCamelContext(context);
+        context.addStartupListener(new org.apache.camel.StartupListener() {
+            @Override
+            public void onCamelContextStarted(CamelContext ctx, boolean alreadyStarted) {
+                // the routes are not all started yet
+            }
+
+            @Override
+            public void onCamelContextFullyStarted(CamelContext ctx, boolean alreadyStarted) {
+                check.start(ctx.getExecutorServiceManager().newSingleThreadScheduledExecutor(this, "routes-reload"));
+                HealthCheckRegistry registry = HealthCheckRegistry.get(ctx);
+                if (registry != null) {
+                    registry.register(check);
+                }
+            }
+        });
+        context.addService(new org.apache.camel.support.service.ServiceSupport() {
+            @Override
+            protected void doStop() {
+                check.close();
             }
         }, true, false);
     }

@@ -1,0 +1,168 @@
+package io.telemetrybridge.observe;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Route;
+import org.apache.camel.health.HealthCheckResultBuilder;
+import org.apache.camel.impl.health.AbstractHealthCheck;
+import org.apache.camel.spi.ReloadStrategy;
+import org.apache.camel.spi.Resource;
+import org.apache.camel.support.PluginHelper;
+import org.apache.camel.support.ResourceHelper;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Readiness check {@code routes-reload}, and the guard of live route reload ({@code camel.main.routes-reload-*}).
+ * Camel applies a saved edit of a route file by replacing that file's routes; when the edit does not parse, the
+ * old routes keep running, but when a route of it cannot be created (a bean or endpoint it names does not
+ * exist) Camel has already removed the old one. So after every failed reload this check puts back, from the
+ * last version that loaded, the routes of any file that lost some, and reports DOWN with the error (file, line
+ * where the parser gives one) until a version of the file loads again.
+ */
+public final class RouteReloadCheck extends AbstractHealthCheck implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RouteReloadCheck.class);
+
+    private final CamelContext context;
+    private final Path directory;
+    /** Per route file (resource location): the content that last loaded, and the route ids it made. */
+    private final Map<String, byte[]> goodContent = new HashMap<>();
+    private final Map<String, Set<String>> goodRoutes = new HashMap<>();
+    private volatile String failure;
+    private int seenFailed;
+    private int seenSucceeded;
+    private ScheduledExecutorService scheduler;
+
+    /** @param directory the watched folder ({@code camel.main.routes-reload-directory}) */
+    public RouteReloadCheck(CamelContext context, Path directory) {
+        super("bridge", "routes-reload");
+        this.context = context;
+        this.directory = directory;
+    }
+
+    @Override
+    public boolean isLiveness() {
+        return false;
+    }
+
+    /** Remembers the routes as started and then looks at the reload counters every second. */
+    public void start(ScheduledExecutorService scheduler) {
+        this.scheduler = scheduler;
+        remember();
+        scheduler.scheduleWithFixedDelay(this::watch, 1, 1, TimeUnit.SECONDS);
+    }
+
+    @Override
+    protected void doCall(HealthCheckResultBuilder builder, Map<String, Object> options) {
+        String f = failure;
+        if (f == null) {
+            builder.up().message("routes loaded from " + directory);
+        } else {
+            builder.down().message(f).detail("reason", f);
+        }
+    }
+
+    synchronized void watch() {
+        ReloadStrategy reload = context.hasService(ReloadStrategy.class);
+        if (reload == null) {
+            return;
+        }
+        int failed = reload.getFailedCounter();
+        int succeeded = reload.getReloadCounter();
+        if (failed > seenFailed) {
+            Exception e = reload.getLastError();
+            failure = "the last edit of " + newestFile() + " was not applied: " + describe(e);
+            LOG.error("Route reload failed; {}", failure);
+            restore();
+        } else if (succeeded > seenSucceeded && reload.getLastError() == null) {
+            if (failure != null) {
+                LOG.info("Routes reloaded; the earlier failed edit is resolved");
+            }
+            failure = null;
+            remember();
+        }
+        seenFailed = failed;
+        seenSucceeded = succeeded;
+    }
+
+    /** Snapshots each route file with the ids of the routes it made. */
+    private void remember() {
+        Map<String, Set<String>> routes = new HashMap<>();
+        for (Route r : context.getRoutes()) {
+            Resource source = r.getSourceResource();
+            if (source != null && source.getLocation().startsWith("file:")) {
+                routes.computeIfAbsent(source.getLocation(), l -> new HashSet<>()).add(r.getRouteId());
+            }
+        }
+        for (Map.Entry<String, Set<String>> e : routes.entrySet()) {
+            try {
+                goodContent.put(e.getKey(), Files.readAllBytes(Path.of(e.getKey().substring("file:".length()))));
+                goodRoutes.put(e.getKey(), e.getValue());
+            } catch (IOException ex) {
+                LOG.warn("Cannot keep a copy of {}: {}", e.getKey(), ex.getMessage());
+            }
+        }
+    }
+
+    /** Loads again, from the copy that last loaded, each file whose routes are not all there any more. */
+    private void restore() {
+        Set<String> running = new HashSet<>();
+        context.getRoutes().forEach(r -> running.add(r.getRouteId()));
+        for (Map.Entry<String, Set<String>> e : goodRoutes.entrySet()) {
+            List<String> missing = new ArrayList<>(e.getValue());
+            missing.removeAll(running);
+            if (missing.isEmpty()) {
+                continue;
+            }
+            try {
+                PluginHelper.getRoutesLoader(context).updateRoutes(
+                        List.of(ResourceHelper.fromBytes(e.getKey(), goodContent.get(e.getKey()))));
+                LOG.warn("Put back routes {} from the last version of {} that loaded", missing, e.getKey());
+            } catch (Exception ex) {
+                failure = failure + "; routes " + missing + " could not be put back: " + describe(ex);
+                LOG.error("Could not put back routes {} of {}: {}", missing, e.getKey(), describe(ex));
+            }
+        }
+    }
+
+    private String newestFile() {
+        try (var files = Files.list(directory)) {
+            return files.filter(p -> p.toString().endsWith(".camel.yaml"))
+                    .max((a, b) -> Long.compare(a.toFile().lastModified(), b.toFile().lastModified()))
+                    .map(Path::toString).orElse(directory.toString());
+        } catch (IOException e) {
+            return directory.toString();
+        }
+    }
+
+    /** The messages of an exception and its causes, without repeats (the parser's gives the line). */
+    static String describe(Throwable e) {
+        Map<String, Boolean> parts = new LinkedHashMap<>();
+        for (Throwable t = e; t != null && parts.size() < 5; t = t.getCause()) {
+            String m = t.getMessage();
+            if (m != null && !m.isBlank() && parts.keySet().stream().noneMatch(p -> p.contains(m.trim()))) {
+                parts.put(m.trim().replaceAll("\\s+", " "), true);
+            }
+        }
+        return parts.isEmpty() ? String.valueOf(e) : String.join(": ", parts.keySet());
+    }
+
+    @Override
+    public void close() {
+        if (scheduler != null) {
+            scheduler.shutdownNow();
+        }
+    }
+}
