@@ -90,6 +90,22 @@ public final class BridgeConfiguration implements CamelConfiguration, AutoClosea
         watchKafka(context, settings, bootstrap);
         context.addStartupListener(new HttpErrorPages(settings.maxInFlightRequests(), settings.retryAfterSeconds()));
         guardRouteReload(context);
+        // The registry the gauges go to exists once the context has started.
+        java.nio.file.Path inbox = java.nio.file.Path.of(context.getPropertiesComponent()
+                .resolveProperty("bridge.file.inbox").orElse("inbox").trim());
+        context.addStartupListener(new org.apache.camel.StartupListener() {
+            @Override
+            public void onCamelContextStarted(CamelContext ctx, boolean alreadyStarted) {
+                // camel-micrometer's registry may not be bound yet
+            }
+
+            @Override
+            public void onCamelContextFullyStarted(CamelContext ctx, boolean alreadyStarted) {
+                for (Signal s : Signal.values()) {
+                    meters.fileBacklog(s, inbox.resolve(s.id()));
+                }
+            }
+        });
     }
 
     /** Stops the embedded broker if this configuration started one; safe to call more than once. */

@@ -28,7 +28,9 @@ import org.apache.camel.Exchange;
  *   <li>{@code telemetry.bridge.query.duration{signal,status}}: time to answer a query ({@code status}: the
  *       result's {@code Success}, {@code Partial}, {@code Timeout}, or {@code rejected} for 429/503);</li>
  *   <li>{@code telemetry.bridge.query.records.scanned{signal}}: Kafka records read by queries;</li>
- *   <li>{@code telemetry.bridge.query.poison_records{signal}}: records queries skipped as undecodable.</li>
+ *   <li>{@code telemetry.bridge.query.poison_records{signal}}: records queries skipped as undecodable;</li>
+ *   <li>{@code telemetry.bridge.file.backlog{signal}}: files waiting in the inbox folder of a signal (counted
+ *       when scraped).</li>
  * </ul>
  */
 public final class BridgeMeters {
@@ -42,6 +44,7 @@ public final class BridgeMeters {
     public static final String QUERY_DURATION = "telemetry.bridge.query.duration";
     public static final String QUERY_SCANNED = "telemetry.bridge.query.records.scanned";
     public static final String QUERY_POISON = "telemetry.bridge.query.poison_records";
+    public static final String FILE_BACKLOG = "telemetry.bridge.file.backlog";
 
     private final CamelContext context;
     private volatile MeterRegistry registry;
@@ -102,6 +105,28 @@ public final class BridgeMeters {
                 .register(registry()).record(Duration.ofNanos(nanos));
         Counter.builder(QUERY_SCANNED).tag("signal", signal.id()).register(registry()).increment(scanned);
         Counter.builder(QUERY_POISON).tag("signal", signal.id()).register(registry()).increment(poison);
+    }
+
+    /**
+     * Registers the backlog gauge of {@code folder}: the {@code .json} and {@code .jsonl} files in it (any case),
+     * which the file route has not taken yet (the read lock's marker files and {@code .done}/{@code .error} are
+     * not waiting files).
+     */
+    public void fileBacklog(Signal signal, java.nio.file.Path folder) {
+        io.micrometer.core.instrument.Gauge.builder(FILE_BACKLOG, folder, BridgeMeters::waitingFiles)
+                .tag("signal", signal.id()).baseUnit("files").register(registry());
+    }
+
+    private static double waitingFiles(java.nio.file.Path folder) {
+        try (var files = java.nio.file.Files.list(folder)) {
+            return files.filter(f -> {
+                String name = f.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
+                return !name.startsWith(".") && (name.endsWith(".json") || name.endsWith(".jsonl"))
+                        && java.nio.file.Files.isRegularFile(f);
+            }).count();
+        } catch (java.io.IOException | java.io.UncheckedIOException e) {
+            return 0;
+        }
     }
 
     /** Records of {@code signal} acknowledged by Kafka since start, over all sources. */

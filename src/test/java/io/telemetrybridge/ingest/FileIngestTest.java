@@ -189,6 +189,22 @@ class FileIngestTest {
     }
 
     /** {@code telemetry_bridge_records_rejected_total{signal, source="file"}} as the bridge serves it now. */
+    @Test
+    void theBacklogGaugeCountsFilesWaitingInTheInbox() throws IOException {
+        // A quiet period of a minute keeps the files waiting while the gauge is read.
+        try (RunningBridge slow = RunningBridge.start(java.util.Map.of("bridge.file.quiet-period-ms", "60000"))) {
+            for (String name : List.of("a.json", "b.JSONL", "c.jsonl")) {
+                Files.createDirectories(slow.inbox().resolve("logs"));
+                Files.writeString(slow.inbox().resolve("logs").resolve(name), "{}");
+            }
+            Files.writeString(slow.inbox().resolve("logs").resolve("notes.txt"), "not telemetry");
+            String metrics = slow.send(java.net.http.HttpRequest.newBuilder(slow.managementUri("/observe/metrics"))
+                    .build()).body();
+            assertThat(metrics).contains("telemetry_bridge_file_backlog_files{signal=\"logs\"} 3.0")
+                    .contains("telemetry_bridge_file_backlog_files{signal=\"metrics\"} 0.0");
+        }
+    }
+
     private static double rejected(String signal) {
         String metrics = bridge.send(java.net.http.HttpRequest.newBuilder(bridge.managementUri("/observe/metrics"))
                 .build()).body();
