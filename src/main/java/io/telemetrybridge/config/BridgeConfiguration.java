@@ -59,6 +59,8 @@ public final class BridgeConfiguration implements CamelConfiguration, AutoClosea
     private static final long TOPIC_RETRY_SECONDS = 30;
 
     private volatile EmbeddedKafkaBroker broker;
+    /** Differences between existing topics and their settings, found at start-up (readiness detail). */
+    private volatile java.util.List<String> topicDrift = java.util.List.of();
 
     @Override
     public void configure(CamelContext context) throws Exception {
@@ -220,7 +222,7 @@ public final class BridgeConfiguration implements CamelConfiguration, AutoClosea
         KafkaReadinessCheck check = new KafkaReadinessCheck(Map.of(
                 AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 AdminClientConfig.CLIENT_ID_CONFIG, "telemetry-bridge-health"), settings.allTopics(),
-                Duration.ofSeconds(3));
+                Duration.ofSeconds(3), () -> topicDrift);
         check.setCamelContext(context);
         check.start(context.getExecutorServiceManager().newSingleThreadScheduledExecutor(this, "kafka-health"),
                 Duration.ofSeconds(5));
@@ -251,11 +253,17 @@ public final class BridgeConfiguration implements CamelConfiguration, AutoClosea
                 AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 AdminClientConfig.CLIENT_ID_CONFIG, "telemetry-bridge-admin");
         TopicInitializer topics = new TopicInitializer(admin, settings.adminTimeoutMs());
-        Runnable attempt = () -> topics.createMissing(settings.allTopics(), settings.partitions(),
-                settings.replicationFactor());
+        Runnable attempt = () -> topicDrift = topics.reconcile(settings.topicSpecs(), settings.increasePartitions())
+                .drift();
         try {
             attempt.run();
         } catch (TopicInitializer.KafkaSetupException e) {
+            if (e.getCause() instanceof org.apache.kafka.common.errors.InvalidConfigurationException
+                    || e.getCause() instanceof org.apache.kafka.common.errors.InvalidReplicationFactorException
+                    || e.getCause() instanceof org.apache.kafka.common.errors.InvalidPartitionsException) {
+                // Retrying cannot help: the settings themselves are refused.
+                throw new IllegalArgumentException("invalid configuration: bridge.topics.*: " + e.getMessage(), e);
+            }
             LOG.warn("Could not check or create topics {}: {}. Retrying every {} s.", settings.allTopics(),
                     e.getMessage(), TOPIC_RETRY_SECONDS);
             ScheduledExecutorService retry = context.getExecutorServiceManager()

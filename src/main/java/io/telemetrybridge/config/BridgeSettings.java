@@ -1,5 +1,6 @@
 package io.telemetrybridge.config;
 
+import io.telemetrybridge.kafka.TopicSpec;
 import io.telemetrybridge.model.Signal;
 import io.telemetrybridge.otlp.OtlpEncoding;
 import io.telemetrybridge.query.QueryLimits;
@@ -35,6 +36,8 @@ import org.apache.camel.spi.PropertiesComponent;
  * @param dlqMaxPayloadBytes     largest payload kept in a dead letter; longer ones are cut
  * @param dlqFolder              where dead letters go when the dead-letter topic cannot be written
  * @param query                  bounds of the query side ({@code bridge.query.*})
+ * @param topicSpecs             how each topic should be: the signals' in order, then the dead-letter topic
+ * @param increasePartitions     add partitions to an existing topic that has fewer than configured
  */
 public record BridgeSettings(
         String bootstrapServers,
@@ -53,7 +56,9 @@ public record BridgeSettings(
         Map<Signal, OtlpEncoding> otlpEncodings,
         int dlqMaxPayloadBytes,
         Path dlqFolder,
-        QuerySettings query) {
+        QuerySettings query,
+        List<TopicSpec> topicSpecs,
+        boolean increasePartitions) {
 
     /** Prefix of all our own keys. */
     public static final String PREFIX = "bridge.";
@@ -105,7 +110,11 @@ public record BridgeSettings(
                 encodings,
                 (int) r.positive("dlq.max-payload-bytes", 65_536),
                 Path.of(r.text("dlq.folder", "data/dead-letter")),
-                query(r));
+                query(r),
+                List.of(),
+                r.bool("topics.increase-partitions", false));
+        settings = settings.withTopicSpecs(topicSpecs(r, settings, properties.loadProperties(
+                k -> k.startsWith(PREFIX + "topics."))));
         r.positive("file.quiet-period-ms", 1000);
         r.positive("file.poll-interval-ms", 1000);
         r.positive("heartbeat.period-ms", 30_000);
@@ -122,6 +131,43 @@ public record BridgeSettings(
             throw new IllegalArgumentException("invalid configuration: " + String.join("; ", r.errors));
         }
         return settings;
+    }
+
+    private BridgeSettings withTopicSpecs(List<TopicSpec> specs) {
+        return new BridgeSettings(bootstrapServers, embeddedPort, embeddedControllerPort, embeddedDataDir,
+                adminTimeoutMs, topics, dlqTopic, partitions, replicationFactor, retryAfterSeconds,
+                maxDecompressedBytes, maxInFlightRequests, otlpMaxJsonDepth, otlpEncodings, dlqMaxPayloadBytes,
+                dlqFolder, query, specs, increasePartitions);
+    }
+
+    /**
+     * Per topic: {@code bridge.topics.<signal|dlq>.partitions} and {@code .replication-factor} (else the shared
+     * {@code bridge.topics.partitions} / {@code .replication-factor}), and topic configs from
+     * {@code bridge.topics.config.<key>} (every topic) overlaid by {@code bridge.topics.<signal|dlq>.config.<key>}.
+     */
+    private static List<TopicSpec> topicSpecs(Reader r, BridgeSettings s, java.util.Properties all) {
+        Map<String, String> shared = new java.util.TreeMap<>();
+        String sharedPrefix = PREFIX + "topics.config.";
+        all.stringPropertyNames().stream().filter(k -> k.startsWith(sharedPrefix))
+                .forEach(k -> shared.put(k.substring(sharedPrefix.length()), all.getProperty(k).trim()));
+        List<TopicSpec> specs = new ArrayList<>();
+        List<String> ids = new ArrayList<>();
+        for (Signal signal : Signal.values()) {
+            ids.add(signal.id());
+        }
+        ids.add("dlq");
+        List<String> names = s.allTopics();
+        for (int i = 0; i < ids.size(); i++) {
+            String id = ids.get(i);
+            Map<String, String> configs = new java.util.TreeMap<>(shared);
+            String own = PREFIX + "topics." + id + ".config.";
+            all.stringPropertyNames().stream().filter(k -> k.startsWith(own))
+                    .forEach(k -> configs.put(k.substring(own.length()), all.getProperty(k).trim()));
+            specs.add(new TopicSpec(names.get(i),
+                    (int) r.positive("topics." + id + ".partitions", s.partitions()),
+                    (short) r.positive("topics." + id + ".replication-factor", s.replicationFactor()), configs));
+        }
+        return specs;
     }
 
     private static QuerySettings query(Reader r) {

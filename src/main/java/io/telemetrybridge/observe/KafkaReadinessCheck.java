@@ -20,7 +20,7 @@ import org.apache.kafka.clients.admin.ListTopicsOptions;
  * Readiness check {@code kafka} (in {@code /observe/health} and {@code /observe/health/ready}; not a liveness
  * check, since a Kafka outage is not a reason to restart the bridge). DOWN, with the reason in its details,
  * when the cluster does not answer a describe-cluster call within the timeout or when a topic of ours is
- * missing. The cluster is asked in the background every interval, so a probe answers at once even while
+ * missing. Topics that differ from their settings are listed in detail {@code topic.drift} (still UP). The cluster is asked in the background every interval, so a probe answers at once even while
  * Kafka is down.
  */
 public final class KafkaReadinessCheck extends AbstractHealthCheck implements AutoCloseable {
@@ -30,12 +30,16 @@ public final class KafkaReadinessCheck extends AbstractHealthCheck implements Au
     private final Map<String, Object> adminConfig;
     private final Collection<String> topics;
     private final Duration timeout;
+    private final java.util.function.Supplier<List<String>> drift;
     private volatile Observation last = new Observation(false, Map.of(), "not checked yet");
     private volatile Admin admin;
     private ScheduledExecutorService scheduler;
 
-    public KafkaReadinessCheck(Map<String, Object> adminConfig, Collection<String> topics, Duration timeout) {
+    /** @param drift differences between existing topics and their settings, shown in the details (still UP) */
+    public KafkaReadinessCheck(Map<String, Object> adminConfig, Collection<String> topics, Duration timeout,
+            java.util.function.Supplier<List<String>> drift) {
         super("bridge", "kafka");
+        this.drift = drift;
         this.adminConfig = adminConfig;
         this.topics = List.copyOf(topics);
         this.timeout = timeout;
@@ -74,8 +78,11 @@ public final class KafkaReadinessCheck extends AbstractHealthCheck implements Au
                     .get(ms, TimeUnit.MILLISECONDS);
             List<String> missing = new ArrayList<>(topics);
             missing.removeAll(existing);
-            Map<String, Object> details = Map.of("cluster.id", clusterId, "brokers", brokers,
-                    "missing.topics", missing.toString());
+            Map<String, Object> details = new java.util.LinkedHashMap<>(Map.of("cluster.id", clusterId,
+                    "brokers", brokers, "missing.topics", missing.toString()));
+            if (!drift.get().isEmpty()) {
+                details.put("topic.drift", String.join("; ", drift.get()));
+            }
             last = missing.isEmpty() ? new Observation(true, details, "Kafka cluster " + clusterId + " answers")
                     : new Observation(false, details, "topics missing: " + missing);
         } catch (Exception e) {
