@@ -20,7 +20,8 @@ import org.apache.kafka.clients.admin.ListTopicsOptions;
  * Readiness check {@code kafka} (in {@code /observe/health} and {@code /observe/health/ready}; not a liveness
  * check, since a Kafka outage is not a reason to restart the bridge). DOWN, with the reason in its details,
  * when the cluster does not answer a describe-cluster call within the timeout or when a topic of ours is
- * missing. Topics that differ from their settings are listed in detail {@code topic.drift} (still UP). The cluster is asked in the background every interval, so a probe answers at once even while
+ * missing. Topics that differ from their settings are listed in its message and detail {@code topic.drift}
+ * (still UP). The cluster is asked in the background every interval, so a probe answers at once even while
  * Kafka is down.
  */
 public final class KafkaReadinessCheck extends AbstractHealthCheck implements AutoCloseable {
@@ -83,7 +84,9 @@ public final class KafkaReadinessCheck extends AbstractHealthCheck implements Au
             if (!drift.get().isEmpty()) {
                 details.put("topic.drift", String.join("; ", drift.get()));
             }
-            last = missing.isEmpty() ? new Observation(true, details, "Kafka cluster " + clusterId + " answers")
+            String differ = drift.get().isEmpty() ? "" : "; topics differ from their settings: "
+                    + String.join("; ", drift.get());
+            last = missing.isEmpty() ? new Observation(true, details, "Kafka cluster " + clusterId + " answers" + differ)
                     : new Observation(false, details, "topics missing: " + missing);
         } catch (Exception e) {
             Throwable cause = e instanceof java.util.concurrent.ExecutionException && e.getCause() != null

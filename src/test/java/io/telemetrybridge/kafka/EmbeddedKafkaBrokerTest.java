@@ -24,7 +24,8 @@ class EmbeddedKafkaBrokerTest {
 
             TopicInitializer topics = new TopicInitializer(
                     Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, first.bootstrapServers()), 10_000);
-            assertThat(topics.createMissing(List.of("lock-test"), 1, (short) 1)).containsExactly("lock-test");
+            assertThat(topics.reconcile(List.of(new TopicSpec("lock-test", 1, (short) 1, Map.of())), false).created())
+                    .containsExactly("lock-test");
         } finally {
             first.stop();
         }
