@@ -129,6 +129,7 @@ public final class BridgeConfiguration implements CamelConfiguration, AutoClosea
         Registry registry = context.getRegistry();
         registry.bind("seedJson", mapper);
         registry.bind("bridgeMeters", meters);
+        registry.bind("retryCounter", (org.apache.camel.Processor) meters::retried);
         DeadLetters deadLetters = new DeadLetters(context, meters, settings.dlqMaxPayloadBytes(), settings.dlqFolder());
         registry.bind("deadLetters", deadLetters);
         registry.bind("httpIngest", new HttpIngest(reader, records, meters, mapper));

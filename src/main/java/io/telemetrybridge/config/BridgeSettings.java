@@ -118,6 +118,9 @@ public record BridgeSettings(
         r.positive("file.quiet-period-ms", 1000);
         r.positive("file.poll-interval-ms", 1000);
         r.positive("heartbeat.period-ms", 30_000);
+        r.nonNegative("retry.max-redeliveries", 3);
+        r.positive("retry.initial-delay-ms", 500);
+        r.positive("retry.max-delay-ms", 5000);
         r.bool("heartbeat.enabled", true);
         if (settings.embeddedPort() == settings.embeddedControllerPort()) {
             r.errors.add(PREFIX + "kafka.embedded.controller-port: must differ from " + PREFIX

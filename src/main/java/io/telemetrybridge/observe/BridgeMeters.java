@@ -22,6 +22,8 @@ import org.apache.camel.Exchange;
  *       ({@code target="folder"});</li>
  *   <li>{@code telemetry.bridge.records.dropped{signal,source}}: records of the bridge's own timer sources that
  *       Kafka could not take (they are not kept: the next tick carries fresh values);</li>
+ *   <li>{@code telemetry.bridge.records.retried{signal,source}}: records sent again after a transient failure
+ *       (Kafka unavailable, timeouts), by the file and timer routes' bounded redelivery;</li>
  *   <li>{@code telemetry.bridge.publish.latency{signal,source}}: time from receiving a request, file or tick to
  *       Kafka's acknowledgement of all its records (a histogram, seconds in Prometheus);</li>
  *   <li>{@code telemetry.bridge.request.bytes{signal,source}}: size of HTTP request bodies as received;</li>
@@ -39,6 +41,7 @@ public final class BridgeMeters {
     public static final String REJECTED = "telemetry.bridge.records.rejected";
     public static final String DEAD_LETTERED = "telemetry.bridge.records.dead_lettered";
     public static final String DROPPED = "telemetry.bridge.records.dropped";
+    public static final String RETRIED = "telemetry.bridge.records.retried";
     public static final String PUBLISH_LATENCY = "telemetry.bridge.publish.latency";
     public static final String REQUEST_BYTES = "telemetry.bridge.request.bytes";
     public static final String QUERY_DURATION = "telemetry.bridge.query.duration";
@@ -89,6 +92,18 @@ public final class BridgeMeters {
         Signal signal = exchange.getProperty(TelemetryRecords.SIGNAL, Signal.class);
         if (signal != null) {
             counter(DROPPED, signal, exchange.getProperty(TelemetryRecords.SOURCE, String.class))
+                    .increment(exchange.getProperty(TelemetryRecords.COUNT, 0, Integer.class));
+        }
+    }
+
+    /**
+     * Redelivery step ({@code onRedeliveryRef: retryCounter} in the route configurations): counts the exchange's
+     * records (properties set by {@code TelemetryRecords}) as retried.
+     */
+    public void retried(Exchange exchange) {
+        Signal signal = exchange.getProperty(TelemetryRecords.SIGNAL, Signal.class);
+        if (signal != null) {
+            counter(RETRIED, signal, exchange.getProperty(TelemetryRecords.SOURCE, String.class))
                     .increment(exchange.getProperty(TelemetryRecords.COUNT, 0, Integer.class));
         }
     }

@@ -141,5 +141,11 @@ class KafkaUnavailableTest {
         assertThat(Files.exists(dir.resolve("waiting.json"))).isTrue();
         assertThat(bridge.inbox().resolve(".done/logs")).doesNotExist();
         assertThat(bridge.inbox().resolve(".error/logs")).doesNotExist();
+        // Sent again with back-off: each attempt counts the file's three records.
+        String line = "telemetry_bridge_records_retried_total{signal=\"logs\",source=\"file\"} ";
+        double retried = bridge.send(HttpRequest.newBuilder(bridge.managementUri("/observe/metrics")).build())
+                .body().lines().filter(l -> l.startsWith(line))
+                .mapToDouble(l -> Double.parseDouble(l.substring(line.length()))).sum();
+        assertThat(retried).isGreaterThanOrEqualTo(3).matches(d -> d % 3 == 0, "a multiple of 3");
     }
 }
