@@ -95,6 +95,9 @@ public final class BridgeConfiguration implements CamelConfiguration, AutoClosea
         // The registry the gauges go to exists once the context has started.
         java.nio.file.Path inbox = java.nio.file.Path.of(context.getPropertiesComponent()
                 .resolveProperty("bridge.file.inbox").orElse("inbox").trim());
+        for (Signal s : Signal.values()) {
+            FileIngest.deleteOrphanLocks(inbox.resolve(s.id()));
+        }
         context.addStartupListener(new org.apache.camel.StartupListener() {
             @Override
             public void onCamelContextStarted(CamelContext ctx, boolean alreadyStarted) {

@@ -164,6 +164,28 @@ public final class FileIngest {
     }
 
     /** {@code name.json} becomes {@code name.20261130T052300.123Z.json}: files of the same name never clash. */
+    /**
+     * Deletes the read-lock marker files ({@code *.camelLock}) a bridge killed while reading left in
+     * {@code folder}: each would hide its file from every later poll. Camel's own orphan clean-up skips them, since
+     * they do not match the route's {@code antInclude}. Called before the file routes start.
+     *
+     * @return the marker files deleted
+     */
+    public static int deleteOrphanLocks(Path folder) throws IOException {
+        if (!Files.isDirectory(folder)) {
+            return 0;
+        }
+        int deleted = 0;
+        try (var files = Files.list(folder)) {
+            for (Path lock : files.filter(f -> f.getFileName().toString().endsWith(".camelLock")).toList()) {
+                Files.deleteIfExists(lock);
+                deleted++;
+                LOG.warn("Deleted the read lock {} left by an earlier run; its file will be read again", lock);
+            }
+        }
+        return deleted;
+    }
+
     static String archiveName(String name, long epochMillis) {
         int dot = name.lastIndexOf('.');
         String stamp = STAMP.format(java.time.Instant.ofEpochMilli(epochMillis));

@@ -41,6 +41,10 @@ public final class RouteReloadCheck extends AbstractHealthCheck implements AutoC
     private final Map<String, byte[]> goodContent = new HashMap<>();
     private final Map<String, Set<String>> goodRoutes = new HashMap<>();
     private volatile String failure;
+    private Path failedFile;
+    /** The failed file's content at the last look, and the last content tried. */
+    private byte[] lastSeen;
+    private byte[] tried;
     private int seenFailed;
     private int seenSucceeded;
     private ScheduledExecutorService scheduler;
@@ -81,20 +85,63 @@ public final class RouteReloadCheck extends AbstractHealthCheck implements AutoC
         }
         int failed = reload.getFailedCounter();
         int succeeded = reload.getReloadCounter();
-        if (failed > seenFailed) {
-            Exception e = reload.getLastError();
-            failure = "the last edit of " + newestFile() + " was not applied: " + describe(e);
+        // A save often comes as two events (truncate, then write): judge by the last attempt's outcome.
+        Exception lastError = reload.getLastError();
+        if (failed > seenFailed && lastError != null) {
+            Exception e = lastError;
+            failedFile = newestFile();
+            failure = "the last edit of " + failedFile + " was not applied: " + describe(e);
             LOG.error("Route reload failed; {}", failure);
             restore();
-        } else if (succeeded > seenSucceeded && reload.getLastError() == null) {
+            lastSeen = read(failedFile);
+            tried = lastSeen;
+        } else if (succeeded > seenSucceeded && lastError == null) {
             if (failure != null) {
                 LOG.info("Routes reloaded; the earlier failed edit is resolved");
             }
             failure = null;
+            failedFile = null;
             remember();
+        } else if (failure != null && failedFile != null) {
+            retryIfSaved(failedFile);
         }
         seenFailed = failed;
         seenSucceeded = succeeded;
+    }
+
+    /**
+     * A file saved again after a failed edit is normally reloaded by Camel's watcher; should that save's event be
+     * missed (it can come while routes are being put back), the new content is loaded here once it has stayed
+     * the same for a second.
+     */
+    private void retryIfSaved(Path file) {
+        byte[] now = read(file);
+        boolean stable = now != null && java.util.Arrays.equals(now, lastSeen);
+        lastSeen = now;
+        if (!stable || java.util.Arrays.equals(now, tried)) {
+            return;
+        }
+        tried = now;
+        String location = "file:" + file;
+        try {
+            PluginHelper.getRoutesLoader(context).updateRoutes(List.of(ResourceHelper.fromBytes(location, now)));
+            LOG.info("Loaded the new version of {}; the earlier failed edit is resolved", file);
+            failure = null;
+            failedFile = null;
+            remember();
+        } catch (Exception e) {
+            failure = "the last edit of " + file + " was not applied: " + describe(e);
+            LOG.error("Route reload failed; {}", failure);
+            restore();
+        }
+    }
+
+    private static byte[] read(Path file) {
+        try {
+            return Files.readAllBytes(file);
+        } catch (IOException e) {
+            return null;
+        }
     }
 
     /** Snapshots each route file with the ids of the routes it made. */
@@ -137,13 +184,13 @@ public final class RouteReloadCheck extends AbstractHealthCheck implements AutoC
         }
     }
 
-    private String newestFile() {
+    private Path newestFile() {
         try (var files = Files.list(directory)) {
             return files.filter(p -> p.toString().endsWith(".camel.yaml"))
                     .max((a, b) -> Long.compare(a.toFile().lastModified(), b.toFile().lastModified()))
-                    .map(Path::toString).orElse(directory.toString());
+                    .orElse(directory);
         } catch (IOException e) {
-            return directory.toString();
+            return directory;
         }
     }
 

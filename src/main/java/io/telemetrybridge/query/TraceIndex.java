@@ -36,6 +36,7 @@ public final class TraceIndex implements AutoCloseable {
     private final int maxSpans;
     private final Map<Integer, PartitionIndex> partitions = new HashMap<>();
     private volatile boolean running = true;
+    private volatile Consumer<byte[], byte[]> current;
     private Thread thread;
 
     /**
@@ -113,7 +114,12 @@ public final class TraceIndex implements AutoCloseable {
     private void tail() {
         while (running) {
             try (Consumer<byte[], byte[]> consumer = consumers.get()) {
-                follow(consumer);
+                current = consumer;
+                if (running) {
+                    follow(consumer);
+                }
+            } catch (org.apache.kafka.common.errors.WakeupException e) {
+                // close() asked the consumer to stop
             } catch (RuntimeException e) {
                 if (running) {
                     LOG.warn("Trace index of {} interrupted ({}); starting again in 5 s", topic, e.toString());
@@ -227,8 +233,12 @@ public final class TraceIndex implements AutoCloseable {
     @Override
     public void close() {
         running = false;
+        Consumer<byte[], byte[]> c = current;
+        if (c != null) {
+            // Ends a poll in progress; unlike an interrupt it lets the consumer close cleanly.
+            c.wakeup();
+        }
         if (thread != null) {
-            thread.interrupt();
             try {
                 thread.join(5000);
             } catch (InterruptedException e) {

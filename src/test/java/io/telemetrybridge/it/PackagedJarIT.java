@@ -2,8 +2,8 @@ package io.telemetrybridge.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.telemetrybridge.support.BridgeJar;
 import io.telemetrybridge.support.KafkaBroker;
-import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -11,12 +11,8 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -26,22 +22,21 @@ import org.junit.jupiter.api.Test;
  */
 class PackagedJarIT {
 
-    private static final Path JAR = Path.of(System.getProperty("bridge.jar", "target/telemetry-bridge.jar"))
-            .toAbsolutePath();
-    private static final Path PROJECT = Path.of("").toAbsolutePath();
+    private static final Path JAR = BridgeJar.JAR;
+    private static final Path PROJECT = BridgeJar.PROJECT;
 
     @Test
     void jarRunsOnItsEmbeddedBrokerAcceptsTheReadmeExampleAndTailShowsTheRecords() throws Exception {
         Path workDir = Files.createTempDirectory("jar-run-");
-        copyTree(PROJECT.resolve("routes"), workDir.resolve("routes"));
+        BridgeJar.copyRoutes(workDir);
         int kafkaPort = KafkaBroker.freePort();
         int httpPort = KafkaBroker.freePort();
         int managementPort = KafkaBroker.freePort();
         Path log = workDir.resolve("bridge.log");
-        Process bridge = startJar(workDir, "bridge.kafka.embedded.port=" + kafkaPort, "camel.server.port=" + httpPort,
+        Process bridge = BridgeJar.start(workDir, "bridge.kafka.embedded.port=" + kafkaPort, "camel.server.port=" + httpPort,
                 "camel.management.port=" + managementPort, "bridge.heartbeat.enabled=false");
         try {
-            awaitReady(managementPort);
+            BridgeJar.awaitReady(managementPort);
             HttpResponse<String> response = post(httpPort,
                     Files.readAllBytes(PROJECT.resolve("examples/metrics-batch.json")));
             assertThat(response.statusCode()).as(Files.readString(log)).isEqualTo(200);
@@ -49,7 +44,7 @@ class PackagedJarIT {
             assertThat(Files.readString(log)).contains("started the embedded Kafka broker on 127.0.0.1:" + kafkaPort);
             assertThat(workDir.resolve("data/kafka/meta.properties")).exists();
 
-            Process tail = new ProcessBuilder(java(), "-jar", JAR.toString(), "tail", "telemetry.metrics",
+            Process tail = new ProcessBuilder(BridgeJar.java(), "-jar", JAR.toString(), "tail", "telemetry.metrics",
                     "--bootstrap-servers", "127.0.0.1:" + kafkaPort).redirectErrorStream(false).start();
             String out = new String(tail.getInputStream().readAllBytes());
             assertThat(tail.waitFor(60, TimeUnit.SECONDS)).isTrue();
@@ -70,9 +65,9 @@ class PackagedJarIT {
     @Test
     void invalidSettingStopsTheStartWithTheKeyNamedAndTheJvmExits() throws Exception {
         Path workDir = Files.createTempDirectory("jar-bad-config-");
-        copyTree(PROJECT.resolve("routes"), workDir.resolve("routes"));
+        BridgeJar.copyRoutes(workDir);
         Path log = workDir.resolve("bridge.log");
-        Process bridge = startJar(workDir, "bridge.topics.partitions=zero");
+        Process bridge = BridgeJar.start(workDir, "bridge.topics.partitions=zero");
 
         assertThat(bridge.waitFor(60, TimeUnit.SECONDS)).as("JVM exits after a failed start").isTrue();
         assertThat(bridge.exitValue()).isNotZero();
@@ -83,7 +78,7 @@ class PackagedJarIT {
     void startedOutsideTheProjectFolderItSaysWhereToRunItFrom() throws Exception {
         Path workDir = Files.createTempDirectory("jar-no-routes-");
         Path log = workDir.resolve("bridge.log");
-        Process bridge = startJar(workDir);
+        Process bridge = BridgeJar.start(workDir);
 
         assertThat(bridge.waitFor(90, TimeUnit.SECONDS)).as("JVM exits after a failed start").isTrue();
         assertThat(bridge.exitValue()).isNotZero();
@@ -93,12 +88,12 @@ class PackagedJarIT {
     @Test
     void brokenRouteFileAfterTheBrokerStartedStillLetsTheJvmExit() throws Exception {
         Path workDir = Files.createTempDirectory("jar-bad-route-");
-        copyTree(PROJECT.resolve("routes"), workDir.resolve("routes"));
+        BridgeJar.copyRoutes(workDir);
         Files.writeString(workDir.resolve("routes/broken.camel.yaml"),
                 "- route:\n    id: broken\n    from:\n      uri: \"nosuchcomponent:x\"\n      steps: []\n");
         int kafkaPort = KafkaBroker.freePort();
         Path log = workDir.resolve("bridge.log");
-        Process bridge = startJar(workDir, "bridge.kafka.embedded.port=" + kafkaPort);
+        Process bridge = BridgeJar.start(workDir, "bridge.kafka.embedded.port=" + kafkaPort);
 
         assertThat(bridge.waitFor(90, TimeUnit.SECONDS)).as("JVM exits after a failed start").isTrue();
         assertThat(bridge.exitValue()).isNotZero();
@@ -107,68 +102,10 @@ class PackagedJarIT {
                 .contains("Embedded Kafka broker on 127.0.0.1:" + kafkaPort + " stopped");
     }
 
-    /**
-     * Starts the jar as a user would, in {@code workDir}, its output in {@code workDir/bridge.log}; every port on
-     * a free one unless {@code properties} ({@code key=value}, passed as {@code -D}) name it.
-     */
-    private static Process startJar(Path workDir, String... properties) throws IOException {
-        Map<String, String> p = new LinkedHashMap<>();
-        for (String port : List.of("bridge.kafka.embedded.port", "bridge.kafka.embedded.controller-port",
-                "camel.server.port", "camel.management.port")) {
-            p.put(port, String.valueOf(KafkaBroker.freePort()));
-        }
-        for (String kv : properties) {
-            p.put(kv.substring(0, kv.indexOf('=')), kv.substring(kv.indexOf('=') + 1));
-        }
-        List<String> command = new ArrayList<>(List.of(java()));
-        p.forEach((k, v) -> command.add("-D" + k + "=" + v));
-        command.addAll(List.of("-jar", JAR.toString()));
-        return new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true)
-                .redirectOutput(workDir.resolve("bridge.log").toFile()).start();
-    }
-
-    /** Waits for the readiness probe: the HTTP servers listen before the routes are added. */
-    private static void awaitReady(int managementPort) throws Exception {
-        HttpClient http = HttpClient.newHttpClient();
-        HttpRequest ready = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort
-                + "/observe/health/ready")).timeout(Duration.ofSeconds(5)).build();
-        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-        while (System.nanoTime() < deadline) {
-            try {
-                if (http.send(ready, HttpResponse.BodyHandlers.ofString()).statusCode() == 200) {
-                    return;
-                }
-            } catch (IOException notYetListening) {
-                // keep waiting
-            }
-            Thread.sleep(250);
-        }
-        throw new AssertionError("bridge not ready within 90 s");
-    }
-
     private static HttpResponse<String> post(int port, byte[] body) throws Exception {
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v1/metrics"))
                 .header("Content-Type", "application/json").timeout(Duration.ofSeconds(30))
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
         return HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
-    }
-
-    private static String java() {
-        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    }
-
-    private static void copyTree(Path from, Path to) throws IOException {
-        List<Path> paths = new ArrayList<>();
-        try (Stream<Path> walk = Files.walk(from)) {
-            walk.forEach(paths::add);
-        }
-        for (Path p : paths) {
-            Path target = to.resolve(from.relativize(p).toString());
-            if (Files.isDirectory(p)) {
-                Files.createDirectories(target);
-            } else {
-                Files.copy(p, target);
-            }
-        }
     }
 }
