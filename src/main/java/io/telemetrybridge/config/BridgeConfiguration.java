@@ -90,7 +90,13 @@ public final class BridgeConfiguration implements CamelConfiguration, AutoClosea
         bindBeans(context, settings, meters);
         bindQueries(context, settings, meters, bootstrap);
         watchKafka(context, settings, bootstrap);
-        context.addStartupListener(new HttpErrorPages(settings.maxInFlightRequests(), settings.retryAfterSeconds()));
+        context.addStartupListener(new HttpErrorPages(settings.maxInFlightRequests(), settings.retryAfterSeconds(),
+                settings.httpAccess()));
+        if (settings.httpAccess().ingestTokens().isEmpty()) {
+            LOG.warn("The ingestion endpoints are open to anyone who can reach port {}: set "
+                    + "bridge.http.auth.ingest.token (README, Security)", context.getPropertiesComponent()
+                    .resolveProperty("camel.server.port").orElse("4318"));
+        }
         guardRouteReload(context);
         // The registry the gauges go to exists once the context has started.
         java.nio.file.Path inbox = java.nio.file.Path.of(context.getPropertiesComponent()

@@ -38,6 +38,7 @@ import org.apache.camel.spi.PropertiesComponent;
  * @param query                  bounds of the query side ({@code bridge.query.*})
  * @param topicSpecs             how each topic should be: the signals' in order, then the dead-letter topic
  * @param increasePartitions     add partitions to an existing topic that has fewer than configured
+ * @param httpAccess             HTTP tokens and CORS origins (its toString shows no token)
  */
 public record BridgeSettings(
         String bootstrapServers,
@@ -58,7 +59,8 @@ public record BridgeSettings(
         Path dlqFolder,
         QuerySettings query,
         List<TopicSpec> topicSpecs,
-        boolean increasePartitions) {
+        boolean increasePartitions,
+        HttpAccess httpAccess) {
 
     /** Prefix of all our own keys. */
     public static final String PREFIX = "bridge.";
@@ -112,7 +114,8 @@ public record BridgeSettings(
                 Path.of(r.text("dlq.folder", "data/dead-letter")),
                 query(r),
                 List.of(),
-                r.bool("topics.increase-partitions", false));
+                r.bool("topics.increase-partitions", false),
+                httpAccess(r));
         settings = settings.withTopicSpecs(topicSpecs(r, settings, properties.loadProperties(
                 k -> k.startsWith(PREFIX + "topics."))));
         r.positive("file.quiet-period-ms", 1000);
@@ -140,7 +143,7 @@ public record BridgeSettings(
         return new BridgeSettings(bootstrapServers, embeddedPort, embeddedControllerPort, embeddedDataDir,
                 adminTimeoutMs, topics, dlqTopic, partitions, replicationFactor, retryAfterSeconds,
                 maxDecompressedBytes, maxInFlightRequests, otlpMaxJsonDepth, otlpEncodings, dlqMaxPayloadBytes,
-                dlqFolder, query, specs, increasePartitions);
+                dlqFolder, query, specs, increasePartitions, httpAccess);
     }
 
     /**
@@ -171,6 +174,30 @@ public record BridgeSettings(
                     (short) r.positive("topics." + id + ".replication-factor", s.replicationFactor()), configs));
         }
         return specs;
+    }
+
+    private static HttpAccess httpAccess(Reader r) {
+        List<String> ingest = List.of();
+        List<String> read = List.of();
+        try {
+            ingest = HttpAccess.tokens(r.text("http.auth.ingest.token", ""), r.text("http.auth.ingest.token-file", ""));
+        } catch (java.io.IOException e) {
+            r.errors.add(PREFIX + "http.auth.ingest.token-file: cannot read " + e.getMessage());
+        }
+        try {
+            read = HttpAccess.tokens(r.text("http.auth.read.token", ""), r.text("http.auth.read.token-file", ""));
+        } catch (java.io.IOException e) {
+            r.errors.add(PREFIX + "http.auth.read.token-file: cannot read " + e.getMessage());
+        }
+        List<String> origins = java.util.Arrays.stream(r.text("http.cors.allowed-origins", "").split(","))
+                .map(String::trim).filter(o -> !o.isEmpty()).toList();
+        for (String o : origins) {
+            if (!o.equals("*") && !o.matches("https?://[^/\\s]+")) {
+                r.errors.add(PREFIX + "http.cors.allowed-origins: expected origins such as https://app.example.com,"
+                        + " got '" + o + "'");
+            }
+        }
+        return new HttpAccess(ingest, read, origins);
     }
 
     private static QuerySettings query(Reader r) {

@@ -32,14 +32,16 @@ public final class HttpErrorPages implements StartupListener {
 
     private final int maxInFlight;
     private final int retryAfterSeconds;
+    private final io.telemetrybridge.config.HttpAccess access;
 
     /**
      * @param maxInFlight       ingestion requests handled at once before 429 ({@link InFlightLimit})
      * @param retryAfterSeconds {@code Retry-After} with 429
      */
-    public HttpErrorPages(int maxInFlight, int retryAfterSeconds) {
+    public HttpErrorPages(int maxInFlight, int retryAfterSeconds, io.telemetrybridge.config.HttpAccess access) {
         this.maxInFlight = maxInFlight;
         this.retryAfterSeconds = retryAfterSeconds;
+        this.access = access;
     }
 
     @Override
@@ -56,6 +58,7 @@ public final class HttpErrorPages implements StartupListener {
         if (router == null) {
             return;
         }
+        guard(router);
         InFlightLimit limit = new InFlightLimit(maxInFlight, retryAfterSeconds);
         for (String path : new String[] {"/v1/*", "/api/*"}) {
             router.route(path).order(-1).handler(limit);
@@ -78,6 +81,38 @@ public final class HttpErrorPages implements StartupListener {
                     ctx.next();
                 }
             });
+        }
+    }
+
+    /**
+     * CORS first (when origins are configured), then the tokens of each group of endpoints (when configured):
+     * ingestion ({@code /v1/*} and {@code POST /api/v1/{metrics,traces,logs}}) and reads (queries, trace lookups,
+     * stats, cluster, topics). Both run before the in-flight bound, so refused requests take no slot.
+     */
+    private void guard(VertxPlatformHttpRouter router) {
+        if (!access.allowedOrigins().isEmpty()) {
+            io.vertx.ext.web.handler.CorsHandler cors = io.vertx.ext.web.handler.CorsHandler.create()
+                    .allowedMethods(java.util.Set.of(io.vertx.core.http.HttpMethod.GET,
+                            io.vertx.core.http.HttpMethod.POST, io.vertx.core.http.HttpMethod.OPTIONS))
+                    .allowedHeaders(java.util.Set.of("Content-Type", "Content-Encoding", "Authorization",
+                            "X-API-Key"))
+                    .exposedHeaders(java.util.Set.of("Retry-After"));
+            if (access.allowedOrigins().contains("*")) {
+                cors.addOrigin("*");
+            } else {
+                cors.addOrigins(access.allowedOrigins());
+            }
+            router.route("/v1/*").order(-3).handler(cors);
+            router.route("/api/*").order(-3).handler(cors);
+        }
+        if (!access.ingestTokens().isEmpty()) {
+            TokenAuth ingest = new TokenAuth(access.ingestTokens(), "ingest");
+            router.route("/v1/*").order(-2).handler(ingest);
+            router.routeWithRegex("^/api/v1/(metrics|traces|logs)/?$").order(-2).handler(ingest);
+        }
+        if (!access.readTokens().isEmpty()) {
+            TokenAuth read = new TokenAuth(access.readTokens(), "read");
+            router.routeWithRegex("^/api/v1/(query/.*|traces/.+|stats|cluster|topics)$").order(-2).handler(read);
         }
     }
 

@@ -58,4 +58,24 @@ class BridgeSettingsTest {
         assertThatThrownBy(() -> read("bridge.topics.logs", "telemetry.metrics"))
                 .hasMessageContaining("each signal and the dead-letter queue need their own topic");
     }
+
+    @Test
+    void tokensComeFromTheKeyAndAFileAndNeverShowInToString() throws Exception {
+        java.nio.file.Path file = java.nio.file.Files.createTempFile("tokens", ".txt");
+        java.nio.file.Files.writeString(file, "# senders\nfile-token-1\n\nfile-token-2\n");
+        BridgeSettings s = read("bridge.http.auth.ingest.token", "key-token-a, key-token-b",
+                "bridge.http.auth.ingest.token-file", file.toString(), "bridge.http.auth.read.token", "reader-x");
+
+        assertThat(s.httpAccess().ingestTokens()).containsExactly("key-token-a", "key-token-b", "file-token-1",
+                "file-token-2");
+        assertThat(s.httpAccess().readTokens()).containsExactly("reader-x");
+        assertThat(s.toString()).doesNotContain("key-token").doesNotContain("file-token").doesNotContain("reader-x")
+                .contains("ingestTokens=4 configured");
+    }
+
+    @Test
+    void aBadCorsOriginIsRefusedNamingTheKey() {
+        assertThatThrownBy(() -> read("bridge.http.cors.allowed-origins", "app.example.com"))
+                .hasMessageContaining("bridge.http.cors.allowed-origins");
+    }
 }

@@ -1,0 +1,50 @@
+package io.telemetrybridge.config;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Who may call the HTTP endpoints ({@code bridge.http.auth.*}, {@code bridge.http.cors.*}; README, "Security").
+ * Tokens come from a comma-separated key (set it through an environment variable such as
+ * {@code BRIDGE_HTTP_AUTH_INGEST_TOKENS}, not in the file) or from a file of one token per line; none means the
+ * endpoints are open. {@link #toString()} never shows a token.
+ *
+ * @param ingestTokens   tokens accepted by the ingestion endpoints (OTLP/HTTP and the seed API)
+ * @param readTokens     tokens accepted by queries, trace lookups, stats, cluster and topics
+ * @param allowedOrigins browser origins allowed by CORS; empty turns CORS off
+ */
+public record HttpAccess(List<String> ingestTokens, List<String> readTokens, List<String> allowedOrigins) {
+
+    public HttpAccess {
+        ingestTokens = List.copyOf(ingestTokens);
+        readTokens = List.copyOf(readTokens);
+        allowedOrigins = List.copyOf(allowedOrigins);
+    }
+
+    /** Tokens from {@code inline} (comma-separated) and from {@code file} (one per line, # comments). */
+    static List<String> tokens(String inline, String file) throws IOException {
+        List<String> out = new ArrayList<>();
+        if (inline != null) {
+            Arrays.stream(inline.split(",")).map(String::trim).filter(t -> !t.isEmpty()).forEach(out::add);
+        }
+        if (file != null && !file.isBlank()) {
+            for (String line : Files.readAllLines(Path.of(file.trim()))) {
+                String t = line.trim();
+                if (!t.isEmpty() && !t.startsWith("#")) {
+                    out.add(t);
+                }
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public String toString() {
+        return "HttpAccess[ingestTokens=" + ingestTokens.size() + " configured, readTokens=" + readTokens.size()
+                + " configured, allowedOrigins=" + allowedOrigins + "]";
+    }
+}

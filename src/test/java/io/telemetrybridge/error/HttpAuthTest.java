@@ -1,0 +1,152 @@
+package io.telemetrybridge.error;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.rpc.Code;
+import com.google.rpc.Status;
+import io.telemetrybridge.support.Json;
+import io.telemetrybridge.support.KafkaBroker;
+import io.telemetrybridge.support.RunningBridge;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Token-protected endpoints: senders hold ingestion tokens, readers read tokens, neither opens the other's
+ * endpoints; probes and scrapers on the management port need none; CORS answers only the allowed origin.
+ */
+@ExtendWith(KafkaBroker.class)
+class HttpAuthTest {
+
+    static final String INGEST = "ingest-7f3c2b9e41d0";
+    static final String READ = "read-c18e5a77d2f6";
+    static RunningBridge bridge;
+    /** Every log line the bridge writes while this class runs. */
+    static final java.util.List<String> LOG = new java.util.concurrent.CopyOnWriteArrayList<>();
+    static org.apache.logging.log4j.core.Appender capture;
+
+    @BeforeAll
+    static void start() {
+        var context = (org.apache.logging.log4j.core.LoggerContext) org.apache.logging.log4j.LogManager
+                .getContext(false);
+        capture = new org.apache.logging.log4j.core.appender.AbstractAppender("capture", null, null, true,
+                org.apache.logging.log4j.core.config.Property.EMPTY_ARRAY) {
+            @Override
+            public void append(org.apache.logging.log4j.core.LogEvent event) {
+                LOG.add(event.getMessage().getFormattedMessage()
+                        + (event.getThrown() == null ? "" : " " + event.getThrown()));
+            }
+        };
+        capture.start();
+        context.getConfiguration().getRootLogger().addAppender(capture, null, null);
+        context.updateLoggers();
+        bridge = RunningBridge.start(Map.of("bridge.http.auth.ingest.token", "other-ingest-token," + INGEST,
+                "bridge.http.auth.read.token", READ, "bridge.http.cors.allowed-origins", "https://app.example.com"));
+    }
+
+    @AfterAll
+    static void stop() {
+        bridge.close();
+        var context = (org.apache.logging.log4j.core.LoggerContext) org.apache.logging.log4j.LogManager
+                .getContext(false);
+        context.getConfiguration().getRootLogger().removeAppender("capture");
+        context.updateLoggers();
+    }
+
+    @Test
+    void ingestionNeedsAnIngestToken() {
+        byte[] batch = Json.resource("golden/seed/metrics-batch.json");
+        HttpResponse<String> none = post("/api/v1/metrics", null, batch);
+        assertThat(none.statusCode()).isEqualTo(401);
+        assertThat(none.headers().firstValue("WWW-Authenticate")).hasValue("Bearer realm=\"ingest\"");
+        assertThat(Json.tree(none.body()).get("status").asInt()).isEqualTo(401);
+        assertThat(post("/api/v1/metrics", "Bearer wrong", batch).statusCode()).isEqualTo(401);
+        assertThat(post("/api/v1/metrics", "Bearer " + READ, batch).statusCode()).isEqualTo(401);
+        assertThat(post("/api/v1/metrics", "Bearer " + INGEST, batch).statusCode()).isEqualTo(200);
+        assertThat(post("/api/v1/metrics", "bearer " + INGEST, batch).statusCode()).isEqualTo(200);
+        HttpResponse<String> apiKey = bridge.send(HttpRequest.newBuilder(bridge.uri("/api/v1/metrics"))
+                .header("Content-Type", "application/json").header("X-API-Key", INGEST)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(batch)).build());
+        assertThat(apiKey.statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void otlpWithoutATokenGetsAnUnauthenticatedStatus() throws Exception {
+        HttpResponse<byte[]> response = bridge.sendBytes(HttpRequest.newBuilder(bridge.uri("/v1/traces"))
+                .header("Content-Type", "application/x-protobuf")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(Json.resource("fixtures/otlp/trace.protobuf-bin")))
+                .build());
+
+        assertThat(response.statusCode()).isEqualTo(401);
+        assertThat(Status.parseFrom(response.body()).getCode()).isEqualTo(Code.UNAUTHENTICATED_VALUE);
+        HttpResponse<byte[]> ok = bridge.sendBytes(HttpRequest.newBuilder(bridge.uri("/v1/traces"))
+                .header("Content-Type", "application/x-protobuf").header("Authorization", "Bearer " + INGEST)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(Json.resource("fixtures/otlp/trace.protobuf-bin")))
+                .build());
+        assertThat(ok.statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void readsNeedAReadTokenAndASenderCannotRead() {
+        for (String path : new String[] {"/api/v1/query/logs", "/api/v1/traces/5b8efff798038103d269b633813fc60c",
+                "/api/v1/stats", "/api/v1/cluster", "/api/v1/topics"}) {
+            assertThat(get(path, null).statusCode()).as(path).isEqualTo(401);
+            assertThat(get(path, "Bearer " + INGEST).statusCode()).as(path).isEqualTo(401);
+            assertThat(get(path, "Bearer " + READ).statusCode()).as(path).isIn(200, 404);
+        }
+    }
+
+    @Test
+    void probesAndScrapersNeedNoToken() {
+        for (String path : new String[] {"/observe/health/live", "/observe/metrics"}) {
+            assertThat(bridge.send(HttpRequest.newBuilder(bridge.managementUri(path)).GET().build()).statusCode())
+                    .as(path).isEqualTo(200);
+        }
+    }
+
+    @Test
+    void noAnswerRepeatsAToken() {
+        HttpResponse<String> wrong = post("/api/v1/metrics", "Bearer " + READ, new byte[0]);
+        assertThat(wrong.body()).doesNotContain(READ).doesNotContain(INGEST);
+        assertThat(wrong.headers().map().toString()).doesNotContain(READ);
+        assertThat(get("/api/v1/stats", "Bearer " + READ).body()).doesNotContain(READ).doesNotContain(INGEST);
+        assertThat(LOG).as("log lines").isNotEmpty().noneMatch(l -> l.contains(READ) || l.contains(INGEST));
+        assertThat(LOG).anyMatch(l -> l.contains("bridge.http.auth.ingest.token"));
+    }
+
+    @Test
+    void corsAnswersTheAllowedOriginOnly() {
+        HttpResponse<String> preflight = bridge.send(HttpRequest.newBuilder(bridge.uri("/v1/traces"))
+                .method("OPTIONS", HttpRequest.BodyPublishers.noBody())
+                .header("Origin", "https://app.example.com").header("Access-Control-Request-Method", "POST")
+                .header("Access-Control-Request-Headers", "content-type,authorization").build());
+        assertThat(preflight.statusCode()).isBetween(200, 204);
+        assertThat(preflight.headers().firstValue("Access-Control-Allow-Origin")).hasValue("https://app.example.com");
+
+        HttpResponse<String> other = bridge.send(HttpRequest.newBuilder(bridge.uri("/v1/traces"))
+                .method("OPTIONS", HttpRequest.BodyPublishers.noBody())
+                .header("Origin", "https://evil.example.org").header("Access-Control-Request-Method", "POST").build());
+        assertThat(other.headers().firstValue("Access-Control-Allow-Origin")).isEmpty();
+    }
+
+    static HttpResponse<String> post(String path, String authorization, byte[] body) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(bridge.uri(path)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+        if (authorization != null) {
+            b.header("Authorization", authorization);
+        }
+        return bridge.send(b.build());
+    }
+
+    static HttpResponse<String> get(String path, String authorization) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(bridge.uri(path)).GET();
+        if (authorization != null) {
+            b.header("Authorization", authorization);
+        }
+        return bridge.send(b.build());
+    }
+}
