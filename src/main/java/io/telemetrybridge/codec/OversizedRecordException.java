@@ -8,6 +8,6 @@ public class OversizedRecordException extends InvalidInputException {
 
     public OversizedRecordException(String field, int recordBytes, int limitBytes) {
         super(field, "the Kafka record would be " + recordBytes + " bytes, over the limit of " + limitBytes
-                + " bytes (camel.component.kafka.max-request-size)");
+                + " bytes (the smaller of camel.component.kafka.max-request-size and the topic's max.message.bytes)");
     }
 }

@@ -61,6 +61,8 @@ public final class BridgeConfiguration implements CamelConfiguration, AutoClosea
     private volatile EmbeddedKafkaBroker broker;
     /** Differences between existing topics and their settings, found at start-up (readiness detail). */
     private volatile java.util.List<String> topicDrift = java.util.List.of();
+    /** Each topic's max.message.bytes as the cluster reported it at start-up. */
+    private volatile Map<String, Integer> topicMaxMessageBytes = Map.of();
 
     @Override
     public void configure(CamelContext context) throws Exception {
@@ -128,13 +130,14 @@ public final class BridgeConfiguration implements CamelConfiguration, AutoClosea
         }
     }
 
-    private static void bindBeans(CamelContext context, BridgeSettings settings, BridgeMeters meters) {
+    private void bindBeans(CamelContext context, BridgeSettings settings, BridgeMeters meters) {
         ObjectMapper mapper = SeedJson.newMapper();
         SeedReader reader = new SeedReader(mapper);
         KafkaComponent kafka = context.getComponent("kafka", KafkaComponent.class);
-        TelemetryRecords records = new TelemetryRecords(context, mapper.writer(), () -> Math.min(
+        TelemetryRecords records = new TelemetryRecords(context, mapper.writer(), signal -> Math.min(Math.min(
                 orDefault(kafka.getConfiguration().getMaxRequestSize(), 1_048_576),
-                orDefault(kafka.getConfiguration().getBufferMemorySize(), 33_554_432)));
+                orDefault(kafka.getConfiguration().getBufferMemorySize(), 33_554_432)),
+                topicMaxMessageBytes.getOrDefault(settings.topics().get(signal), Integer.MAX_VALUE)));
         Registry registry = context.getRegistry();
         registry.bind("seedJson", mapper);
         registry.bind("bridgeMeters", meters);
@@ -263,8 +266,11 @@ public final class BridgeConfiguration implements CamelConfiguration, AutoClosea
                 AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 AdminClientConfig.CLIENT_ID_CONFIG, "telemetry-bridge-admin");
         TopicInitializer topics = new TopicInitializer(admin, settings.adminTimeoutMs());
-        Runnable attempt = () -> topicDrift = topics.reconcile(settings.topicSpecs(), settings.increasePartitions())
-                .drift();
+        Runnable attempt = () -> {
+            TopicInitializer.Report report = topics.reconcile(settings.topicSpecs(), settings.increasePartitions());
+            topicDrift = report.drift();
+            topicMaxMessageBytes = report.maxMessageBytes();
+        };
         try {
             attempt.run();
         } catch (TopicInitializer.KafkaSetupException e) {

@@ -107,7 +107,7 @@ public final class FileIngest {
         List<?> items = reader.readBatch(signal, text.getBytes(StandardCharsets.UTF_8));
         List<KeyedRecord> batch = new ArrayList<>(items.size());
         for (int i = 0; i < items.size(); i++) {
-            batch.add(records.encode(items.get(i), signal.id() + "[" + i + "]"));
+            batch.add(records.encode(signal, items.get(i), signal.id() + "[" + i + "]"));
         }
         return batch;
     }
@@ -125,7 +125,7 @@ public final class FileIngest {
             try {
                 String line = utf8(ByteBuffer.wrap(bytes, start, end - start));
                 if (!line.isBlank()) {
-                    batch.add(records.encode(reader.readItem(signal, line), ""));
+                    batch.add(records.encode(signal, reader.readItem(signal, line), ""));
                 }
             } catch (InvalidInputException e) {
                 rejected++;

@@ -81,7 +81,7 @@ public final class OtlpIngest {
         List<DeadLetter> oversized = new ArrayList<>();
         for (int i = 0; i < encoded.size(); i++) {
             try {
-                records.checkSize(encoded.get(i), "record " + i + " (" + encoding.name() + ")");
+                records.checkSize(s, encoded.get(i), "record " + i + " (" + encoding.name() + ")");
                 publish.add(encoded.get(i));
             } catch (OversizedRecordException e) {
                 // One item per record in the json encoding: leave it out, as partial success. In the otlp_*
@@ -98,7 +98,7 @@ public final class OtlpIngest {
         }
         if (publish.isEmpty() && !encoded.isEmpty()) {
             // Nothing of it fits: the request as a whole is refused (413), and dead-lettered as such.
-            throw new OversizedRecordException("", encoded.get(0).value().length, records.maxRecordBytes());
+            throw new OversizedRecordException("", encoded.get(0).value().length, records.maxRecordBytes(s));
         }
         oversized.forEach(deadLetters::publish);
         if (rejected > 0) {

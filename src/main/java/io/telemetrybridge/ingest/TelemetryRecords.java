@@ -10,7 +10,7 @@ import io.telemetrybridge.model.Signal;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.IntSupplier;
+import java.util.function.ToIntFunction;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
@@ -45,13 +45,14 @@ public final class TelemetryRecords {
 
     private final CamelContext context;
     private final ObjectWriter writer;
-    private final IntSupplier maxRecordBytes;
+    private final ToIntFunction<Signal> maxRecordBytes;
 
     /**
-     * @param maxRecordBytes the producer's limit on one record, in bytes ({@code max.request.size}); read when
-     *                       needed, since camel-kafka is configured after this bean is made
+     * @param maxRecordBytes the largest record of a signal's topic, in bytes: the smaller of the producer's
+     *                       {@code max.request.size} and the topic's {@code max.message.bytes}; read when needed,
+     *                       since camel-kafka and the topics are set up after this bean is made
      */
-    public TelemetryRecords(CamelContext context, ObjectWriter writer, IntSupplier maxRecordBytes) {
+    public TelemetryRecords(CamelContext context, ObjectWriter writer, ToIntFunction<Signal> maxRecordBytes) {
         this.context = context;
         this.writer = writer;
         this.maxRecordBytes = maxRecordBytes;
@@ -60,29 +61,30 @@ public final class TelemetryRecords {
     /**
      * One seed item as a record: its JSON, keyed by {@link RecordKeys}.
      *
-     * @throws OversizedRecordException if the record would exceed the producer's size limit
+     * @throws OversizedRecordException if the record would exceed the size limit of {@code signal}'s topic
      */
-    public KeyedRecord encode(Object item, String path) {
+    public KeyedRecord encode(Signal signal, Object item, String path) {
         KeyedRecord record = new KeyedRecord(RecordKeys.of(item), json(item));
-        checkSize(record, path);
+        checkSize(signal, record, path);
         return record;
     }
 
-    /** The producer's limit on one record now, in bytes. */
-    public int maxRecordBytes() {
-        return maxRecordBytes.getAsInt();
+    /** The largest record {@code signal}'s topic takes now, in bytes. */
+    public int maxRecordBytes(Signal signal) {
+        return maxRecordBytes.applyAsInt(signal);
     }
 
     /**
-     * Refuses a record Kafka's producer would refuse, with the same size estimate it uses.
+     * Refuses a record Kafka would refuse (the producer, or the broker for the topic), with the producer's size
+     * estimate.
      *
      * @throws OversizedRecordException naming {@code path}
      */
-    public void checkSize(KeyedRecord record, String path) {
+    public void checkSize(Signal signal, KeyedRecord record, String path) {
         byte[] key = record.key() == null ? null : record.key().getBytes(StandardCharsets.UTF_8);
         int size = AbstractRecords.estimateSizeInBytesUpperBound(RecordBatch.CURRENT_MAGIC_VALUE,
                 CompressionType.NONE, key, record.value(), HEADERS_FOR_SIZE);
-        int limit = maxRecordBytes.getAsInt();
+        int limit = maxRecordBytes.applyAsInt(signal);
         if (size > limit) {
             throw new OversizedRecordException(path, size, limit);
         }
@@ -96,7 +98,7 @@ public final class TelemetryRecords {
     public void toBody(Exchange exchange, Signal signal, String source, List<?> items) {
         List<KeyedRecord> records = new ArrayList<>(items.size());
         for (int i = 0; i < items.size(); i++) {
-            records.add(encode(items.get(i), signal.id() + "[" + i + "]"));
+            records.add(encode(signal, items.get(i), signal.id() + "[" + i + "]"));
         }
         toBody(exchange, signal, source, "application/json", RecordHeaders.SEED_SCHEMA_VERSION, records);
     }

@@ -42,7 +42,8 @@ public final class TopicInitializer {
     }
 
     /** What {@link #reconcile} did and found: topics created, partitions added, differences left alone. */
-    public record Report(List<String> created, List<String> increased, List<String> drift) {}
+    public record Report(List<String> created, List<String> increased, List<String> drift,
+            Map<String, Integer> maxMessageBytes) {}
 
     /**
      * Creates each missing topic with its settings; compares each existing one with them. An existing topic is
@@ -84,7 +85,9 @@ public final class TopicInitializer {
                             t.numPartitions(), t.replicationFactor(), t.configs());
                 }
             }
-            Report report = compare(admin, present, increasePartitions, created);
+            Report compared = compare(admin, present, increasePartitions, created);
+            Report report = new Report(compared.created(), compared.increased(), compared.drift(),
+                    maxMessageBytes(admin, topics));
             report.drift().forEach(d -> LOG.warn("Topic differs from its settings: {}", d));
             return report;
         } catch (TimeoutException e) {
@@ -99,12 +102,28 @@ public final class TopicInitializer {
         }
     }
 
+    /** Each topic's {@code max.message.bytes}: the broker refuses a record batch larger than it. */
+    private Map<String, Integer> maxMessageBytes(Admin admin, Collection<TopicSpec> topics)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        Map<ConfigResource, Config> configs = admin.describeConfigs(topics.stream()
+                .map(t -> new ConfigResource(ConfigResource.Type.TOPIC, t.name())).toList())
+                .all().get(timeoutMs, TimeUnit.MILLISECONDS);
+        Map<String, Integer> out = new java.util.HashMap<>();
+        configs.forEach((resource, config) -> {
+            ConfigEntry e = config.get("max.message.bytes");
+            if (e != null && e.value() != null) {
+                out.put(resource.name(), Integer.parseInt(e.value()));
+            }
+        });
+        return out;
+    }
+
     private Report compare(Admin admin, List<TopicSpec> topics, boolean increasePartitions, List<String> created)
             throws InterruptedException, ExecutionException, TimeoutException {
         List<String> increased = new ArrayList<>();
         List<String> drift = new ArrayList<>();
         if (topics.isEmpty()) {
-            return new Report(created, increased, drift);
+            return new Report(created, increased, drift, Map.of());
         }
         Map<String, TopicDescription> described = admin.describeTopics(topics.stream().map(TopicSpec::name).toList())
                 .allTopicNames().get(timeoutMs, TimeUnit.MILLISECONDS);
@@ -139,7 +158,7 @@ public final class TopicInitializer {
                 }
             });
         }
-        return new Report(created, increased, drift);
+        return new Report(created, increased, drift, Map.of());
     }
 
     /** The cluster could not be reached or refused to set up topics. */

@@ -40,6 +40,8 @@ public final class RouteReloadCheck extends AbstractHealthCheck implements AutoC
     /** Per route file (resource location): the content that last loaded, and the route ids it made. */
     private final Map<String, byte[]> goodContent = new HashMap<>();
     private final Map<String, Set<String>> goodRoutes = new HashMap<>();
+    /** Routes that were started in the last good state (some, like a disabled heartbeat, never start). */
+    private final Set<String> goodStarted = new HashSet<>();
     private volatile String failure;
     private Path failedFile;
     /** The failed file's content at the last look, and the last content tried. */
@@ -96,12 +98,23 @@ public final class RouteReloadCheck extends AbstractHealthCheck implements AutoC
             lastSeen = read(failedFile);
             tried = lastSeen;
         } else if (succeeded > seenSucceeded && lastError == null) {
-            if (failure != null) {
-                LOG.info("Routes reloaded; the earlier failed edit is resolved");
+            List<String> stopped = notStarted();
+            if (!stopped.isEmpty()) {
+                // Camel can report a reload as done while a route of it could not start.
+                failedFile = newestFile();
+                failure = "the last edit of " + failedFile + " was not applied: routes " + stopped + " did not start";
+                LOG.error("Route reload failed; {}", failure);
+                restore();
+                lastSeen = read(failedFile);
+                tried = lastSeen;
+            } else {
+                if (failure != null) {
+                    LOG.info("Routes reloaded; the earlier failed edit is resolved");
+                }
+                failure = null;
+                failedFile = null;
+                remember();
             }
-            failure = null;
-            failedFile = null;
-            remember();
         } else if (failure != null && failedFile != null) {
             retryIfSaved(failedFile);
         }
@@ -147,7 +160,11 @@ public final class RouteReloadCheck extends AbstractHealthCheck implements AutoC
     /** Snapshots each route file with the ids of the routes it made. */
     private void remember() {
         Map<String, Set<String>> routes = new HashMap<>();
+        goodStarted.clear();
         for (Route r : context.getRoutes()) {
+            if (context.getRouteController().getRouteStatus(r.getRouteId()).isStarted()) {
+                goodStarted.add(r.getRouteId());
+            }
             Resource source = r.getSourceResource();
             if (source != null && source.getLocation().startsWith("file:")) {
                 routes.computeIfAbsent(source.getLocation(), l -> new HashSet<>()).add(r.getRouteId());
@@ -163,10 +180,23 @@ public final class RouteReloadCheck extends AbstractHealthCheck implements AutoC
         }
     }
 
-    /** Loads again, from the copy that last loaded, each file whose routes are not all there any more. */
+    /** Ids of routes that ran in the last good state and are not started now. */
+    private List<String> notStarted() {
+        List<String> out = new ArrayList<>();
+        for (Route r : context.getRoutes()) {
+            if (goodStarted.contains(r.getRouteId())
+                    && !context.getRouteController().getRouteStatus(r.getRouteId()).isStarted()) {
+                out.add(r.getRouteId());
+            }
+        }
+        return out;
+    }
+
+    /** Loads again, from the copy that last loaded, each file whose routes are not all there and started. */
     private void restore() {
         Set<String> running = new HashSet<>();
         context.getRoutes().forEach(r -> running.add(r.getRouteId()));
+        running.removeAll(notStarted());
         for (Map.Entry<String, Set<String>> e : goodRoutes.entrySet()) {
             List<String> missing = new ArrayList<>(e.getValue());
             missing.removeAll(running);

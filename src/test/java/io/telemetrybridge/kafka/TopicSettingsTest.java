@@ -65,6 +65,24 @@ class TopicSettingsTest {
         }
     }
 
+    @Test
+    void aRecordOverTheTopicsMaxMessageBytesIsRefusedBeforeAnythingIsSent() {
+        // The producer would take 1 MiB; this topic takes 3000 bytes per batch.
+        try (RunningBridge bridge = RunningBridge.start(Map.of("bridge.topics.logs.config.max.message.bytes", "3000"))) {
+            String batch = "{\"id\": \"6a1e2d3c-4b5a-4968-8776-655443322110\", \"timestamp\": \"2025-01-01T00:00:00Z\","
+                    + " \"logs\": [{\"timestamp\": \"2025-01-01T00:00:00Z\", \"level\": \"Info\", "
+                    + "\"message\": \"small\", \"attributes\": {}}, {\"timestamp\": \"2025-01-01T00:00:00Z\", "
+                    + "\"level\": \"Info\", \"message\": \"" + "x".repeat(4000) + "\", \"attributes\": {}}]}";
+
+            var response = bridge.post("/api/v1/logs", "application/json",
+                    batch.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+
+            assertThat(response.statusCode()).isEqualTo(413);
+            assertThat(response.body()).contains("logs[1]").contains("3000");
+            assertThat(io.telemetrybridge.support.Topics.endOffsetSum(bridge.topic("logs"))).isZero();
+        }
+    }
+
     static JsonNode topic(RunningBridge bridge, String signal) {
         for (JsonNode t : Json.tree(bridge.get("/api/v1/topics").body()).get("topics")) {
             if (t.get("name").asText().equals(bridge.topic(signal))) {
