@@ -116,8 +116,7 @@ public record BridgeSettings(
                 List.of(),
                 r.bool("topics.increase-partitions", false),
                 httpAccess(r));
-        settings = settings.withTopicSpecs(topicSpecs(r, settings, properties.loadProperties(
-                k -> k.startsWith(PREFIX + "topics."))));
+        settings = settings.withTopicSpecs(topicSpecs(r, settings, topicKeys(properties)));
         r.positive("file.quiet-period-ms", 1000);
         r.positive("file.poll-interval-ms", 1000);
         r.positive("heartbeat.period-ms", 30_000);
@@ -144,6 +143,20 @@ public record BridgeSettings(
                 adminTimeoutMs, topics, dlqTopic, partitions, replicationFactor, retryAfterSeconds,
                 maxDecompressedBytes, maxInFlightRequests, otlpMaxJsonDepth, otlpEncodings, dlqMaxPayloadBytes,
                 dlqFolder, query, specs, increasePartitions, httpAccess);
+    }
+
+    /**
+     * Every {@code bridge.topics.*} key: what Camel's properties component loads (the properties files and the
+     * bridge's override properties), with {@code -D} system properties over it. Topic config keys are open-ended, so they are listed here
+     * rather than looked up; environment variables cannot name them ({@code _} does not map back to {@code .}).
+     */
+    private static java.util.Properties topicKeys(PropertiesComponent properties) {
+        java.util.Properties all = new java.util.Properties();
+        java.util.function.Predicate<String> ours = k -> k.startsWith(PREFIX + "topics.");
+        all.putAll(properties.loadProperties(ours));
+        System.getProperties().stringPropertyNames().stream().filter(ours)
+                .forEach(k -> all.setProperty(k, System.getProperty(k)));
+        return all;
     }
 
     /**

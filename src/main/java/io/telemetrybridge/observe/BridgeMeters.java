@@ -128,8 +128,9 @@ public final class BridgeMeters {
      * not waiting files).
      */
     public void fileBacklog(Signal signal, java.nio.file.Path folder) {
+        // A strong reference: Micrometer holds gauge objects weakly, and a collected Path would read NaN.
         io.micrometer.core.instrument.Gauge.builder(FILE_BACKLOG, folder, BridgeMeters::waitingFiles)
-                .tag("signal", signal.id()).baseUnit("files").register(registry());
+                .tag("signal", signal.id()).baseUnit("files").strongReference(true).register(registry());
     }
 
     private static double waitingFiles(java.nio.file.Path folder) {

@@ -16,7 +16,8 @@ import java.util.concurrent.TimeUnit;
  * <ul>
  *   <li>{@code total_writes}: write operations completed (HTTP requests, files, timer ticks whose records Kafka
  *       acknowledged); {@code average_write_time_ms}: their mean time from receipt to acknowledgement;</li>
- *   <li>{@code total_reads}: queries answered; {@code average_read_time_ms} their mean duration;</li>
+ *   <li>{@code total_reads}: queries answered (not those refused with 429/503); {@code average_read_time_ms}
+ *       their mean duration;</li>
  *   <li>{@code error_count}: records rejected as invalid, plus records dropped, plus records the producer
  *       failed to send, plus queries refused (429/503);</li>
  *   <li>{@code messages_produced}, {@code bytes_produced}, {@code produce_errors},
@@ -40,7 +41,9 @@ public final class BridgeStats {
     public Map<String, Object> snapshot() {
         MeterRegistry r = meters.registry();
         Collection<Timer> writes = r.find(BridgeMeters.PUBLISH_LATENCY).timers();
-        Collection<Timer> reads = r.find(BridgeMeters.QUERY_DURATION).timers();
+        // Queries refused (429/503) are errors, not reads.
+        Collection<Timer> reads = r.find(BridgeMeters.QUERY_DURATION).timers().stream()
+                .filter(t -> !"rejected".equals(t.getId().getTag("status"))).toList();
         long refused = r.find(BridgeMeters.QUERY_DURATION).tag("status", "rejected").timers().stream()
                 .mapToLong(Timer::count).sum();
         double produceErrors = sum(r, "kafka.producer.record.error.total");

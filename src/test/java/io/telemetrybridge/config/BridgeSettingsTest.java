@@ -78,4 +78,19 @@ class BridgeSettingsTest {
         assertThatThrownBy(() -> read("bridge.http.cors.allowed-origins", "app.example.com"))
                 .hasMessageContaining("bridge.http.cors.allowed-origins");
     }
+
+    @Test
+    void topicConfigsGivenAsSystemPropertiesApply() throws Exception {
+        System.setProperty("bridge.topics.traces.config.compression.type", "zstd");
+        try {
+            BridgeSettings s = read("bridge.topics.config.retention.ms", "86400000");
+            var traces = s.topicSpecs().get(1);
+            assertThat(traces.name()).isEqualTo("telemetry.traces");
+            assertThat(traces.configs()).containsEntry("compression.type", "zstd")
+                    .containsEntry("retention.ms", "86400000");
+            assertThat(s.topicSpecs().get(0).configs()).doesNotContainKey("compression.type");
+        } finally {
+            System.clearProperty("bridge.topics.traces.config.compression.type");
+        }
+    }
 }

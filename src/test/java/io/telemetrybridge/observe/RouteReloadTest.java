@@ -81,6 +81,15 @@ class RouteReloadTest {
             Files.writeString(operate, good);
             await(() -> ready(bridge).statusCode() == 200, 10_000);
             assertThat(bridge.get("/api/v1/cluster").statusCode()).isEqualTo(200);
+
+            // The ingestion routes reload too: the logs route moves to another path.
+            Path http = routes.resolve("ingest-http.camel.yaml");
+            Files.writeString(http, Files.readString(http).replace("\"platform-http:/api/v1/logs\"",
+                    "\"platform-http:/api/v1/logs-moved\""));
+            await(() -> bridge.post("/api/v1/logs-moved", "application/json",
+                    Json.resource("golden/seed/logs-batch.json")).statusCode() == 200, 10_000);
+            assertThat(bridge.post("/api/v1/metrics", "application/json",
+                    Json.resource("golden/seed/metrics-batch.json")).statusCode()).isEqualTo(200);
         }
     }
 
