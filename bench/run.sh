@@ -15,37 +15,10 @@ cd "$(dirname "$0")/.."
 
 RUN_SECONDS=${RUN_SECONDS:-10}
 PP_RECORDS=${PP_RECORDS:-1500000}
-jar=$PWD/target/telemetry-bridge.jar
-work=$(mktemp -d /tmp/telemetry-bench.XXXXXX)
-pids=()
-cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
-}
-trap cleanup EXIT
-
-[ -f "$jar" ] || mvn -B -q package -DskipTests
+source bench/lib.sh
 mvn -B -q dependency:copy -Dartifact=org.apache.kafka:kafka-tools:3.9.1 -DoutputDirectory="$work/lib" >/dev/null
 mvn -B -q dependency:copy -Dartifact=net.sourceforge.argparse4j:argparse4j:0.7.0 -DoutputDirectory="$work/lib" >/dev/null
-
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-wait_for() { for _ in $(seq 1 240); do if eval "$1" >/dev/null 2>&1; then return 0; fi; sleep 0.5; done; echo "timed out: $1" >&2; exit 1; }
-
-kafka_port=$(free_port); controller_port=$(free_port); http_port=$(free_port); mgmt_port=$(free_port)
-bootstrap=127.0.0.1:$kafka_port
-
-java -jar "$jar" broker --port "$kafka_port" --controller-port "$controller_port" --data-dir "$work/kafka" \
-  > "$work/broker.log" 2>&1 &
-pids+=($!)
-wait_for "grep -q 'Kafka broker listening' '$work/broker.log'"
-
-mkdir -p "$work/bridge" && cp -r routes "$work/bridge/"
-(cd "$work/bridge" && exec java -Xms512m -Xmx1g -Dbridge.kafka.bootstrap-servers="$bootstrap" \
-  -Dcamel.server.port="$http_port" -Dcamel.management.port="$mgmt_port" -Dbridge.heartbeat.enabled=false \
-  -jar "$jar" > "$work/bridge.log" 2>&1) &
-bridge_pid=$!
-pids+=($bridge_pid)
-wait_for "curl -sf http://127.0.0.1:$mgmt_port/observe/health/ready"
+start_broker_and_bridge
 
 load() { java -cp "$jar" bench/OtlpLoad.java "http://127.0.0.1:$http_port/v1/traces" "$1" "$2" "$3" \
   "$bootstrap" telemetry.traces "$bridge_pid"; }

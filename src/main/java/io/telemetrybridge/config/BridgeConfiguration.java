@@ -106,17 +106,9 @@ public final class BridgeConfiguration implements CamelConfiguration, AutoClosea
         for (Signal s : Signal.values()) {
             FileIngest.deleteOrphanLocks(inbox.resolve(s.id()));
         }
-        context.addStartupListener(new org.apache.camel.StartupListener() {
-            @Override
-            public void onCamelContextStarted(CamelContext ctx, boolean alreadyStarted) {
-                // camel-micrometer's registry may not be bound yet
-            }
-
-            @Override
-            public void onCamelContextFullyStarted(CamelContext ctx, boolean alreadyStarted) {
-                for (Signal s : Signal.values()) {
-                    meters.fileBacklog(s, inbox.resolve(s.id()));
-                }
+        whenFullyStarted(context, ctx -> {
+            for (Signal s : Signal.values()) {
+                meters.fileBacklog(s, inbox.resolve(s.id()));
             }
         });
     }
@@ -207,27 +199,9 @@ public final class BridgeConfiguration implements CamelConfiguration, AutoClosea
                 .trim();
         RouteReloadCheck check = new RouteReloadCheck(context, java.nio.file.Path.of(directory));
         check.setCamelContext(context);
-        context.addStartupListener(new org.apache.camel.StartupListener() {
-            @Override
-            public void onCamelContextStarted(CamelContext ctx, boolean alreadyStarted) {
-                // the routes are not all started yet
-            }
-
-            @Override
-            public void onCamelContextFullyStarted(CamelContext ctx, boolean alreadyStarted) {
-                check.start(ctx.getExecutorServiceManager().newSingleThreadScheduledExecutor(this, "routes-reload"));
-                HealthCheckRegistry registry = HealthCheckRegistry.get(ctx);
-                if (registry != null) {
-                    registry.register(check);
-                }
-            }
-        });
-        context.addService(new org.apache.camel.support.service.ServiceSupport() {
-            @Override
-            protected void doStop() {
-                check.close();
-            }
-        }, true, false);
+        whenFullyStarted(context, ctx -> check.start(
+                ctx.getExecutorServiceManager().newSingleThreadScheduledExecutor(this, "routes-reload")));
+        register(context, check, check);
     }
 
     /** Registers the {@code kafka} readiness check, fed by a background describe-cluster every 5 s. */
@@ -239,7 +213,29 @@ public final class BridgeConfiguration implements CamelConfiguration, AutoClosea
         check.setCamelContext(context);
         check.start(context.getExecutorServiceManager().newSingleThreadScheduledExecutor(this, "kafka-health"),
                 Duration.ofSeconds(5));
-        context.addStartupListener((ctx, alreadyStarted) -> {
+        register(context, check, check);
+    }
+
+    /** Runs {@code action} once every route has started (camel-micrometer's registry is bound by then). */
+    private static void whenFullyStarted(CamelContext context, java.util.function.Consumer<CamelContext> action)
+            throws Exception {
+        context.addStartupListener(new org.apache.camel.StartupListener() {
+            @Override
+            public void onCamelContextStarted(CamelContext ctx, boolean alreadyStarted) {
+                // not every route has started yet
+            }
+
+            @Override
+            public void onCamelContextFullyStarted(CamelContext ctx, boolean alreadyStarted) {
+                action.accept(ctx);
+            }
+        });
+    }
+
+    /** Registers {@code check} with the health registry once started, and closes it when the context stops. */
+    private static void register(CamelContext context, org.apache.camel.health.HealthCheck check,
+            AutoCloseable closer) throws Exception {
+        whenFullyStarted(context, ctx -> {
             HealthCheckRegistry registry = HealthCheckRegistry.get(ctx);
             if (registry != null) {
                 registry.register(check);
@@ -247,8 +243,8 @@ public final class BridgeConfiguration implements CamelConfiguration, AutoClosea
         });
         context.addService(new org.apache.camel.support.service.ServiceSupport() {
             @Override
-            protected void doStop() {
-                check.close();
+            protected void doStop() throws Exception {
+                closer.close();
             }
         }, true, false);
     }
