@@ -44,8 +44,17 @@ public final class DeadLetters {
         this.folder = folder;
     }
 
-    /** Publishes {@code letter}; never throws. */
+    /**
+     * Publishes {@code letter}; never throws. A letter for an item too large for Kafka keeps its metadata
+     * ({@code record.size}, {@code record.limit}, {@code field}, the original {@code payload.size}), not its bytes.
+     */
     public void publish(DeadLetter letter) {
+        if (letter.reason() instanceof io.telemetrybridge.codec.OversizedRecordException o) {
+            letter = new DeadLetter(letter.signal(), letter.source(), letter.routeId(), o, new byte[0],
+                    letter.context()).with("payload.size", letter.payload().length).with("payload.omitted", true)
+                    .with("field", o.field())
+                    .with("record.size", o.recordBytes()).with("record.limit", o.limitBytes());
+        }
         Map<String, String> headers = headers(letter);
         byte[] payload = letter.payload().length > maxPayloadBytes
                 ? Arrays.copyOf(letter.payload(), maxPayloadBytes) : letter.payload();

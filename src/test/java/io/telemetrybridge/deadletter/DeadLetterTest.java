@@ -96,17 +96,29 @@ class DeadLetterTest {
     }
 
     @Test
-    void oversizedItemIsDeadLetteredWithItsSizeButOnlyAnExcerpt() {
+    void oversizedItemIsDeadLetteredWithItsSizeAndTheLimitNotItsBytes() {
         String marker = UUID.randomUUID().toString();
         String batch = "{\"id\":\"0b4f5a3e-6f0c-4d5e-8f7a-1b2c3d4e5f60\",\"timestamp\":\"2025-01-01T00:00:00Z\","
-                + "\"logs\":[{\"timestamp\":\"2025-01-01T00:00:00Z\",\"level\":\"Info\",\"message\":\"" + marker
+                + "\"logs\":[{\"timestamp\":\"2025-01-01T00:00:00Z\",\"level\":\"Info\",\"message\":\"m\"},"
+                + "{\"timestamp\":\"2025-01-01T00:00:00Z\",\"level\":\"Info\",\"message\":\"" + marker
                 + "x".repeat(6000) + "\"}]}";
         assertThat(bridge.post("/api/v1/logs", "application/json", batch.getBytes(StandardCharsets.UTF_8))
                 .statusCode()).isEqualTo(413);
-        Rec letter = deadLetterWith(marker);
-        assertThat(letter.raw()).hasSize(1000);
-        assertThat(letter.headers()).containsEntry("telemetry.dlq.payload.truncated", "true")
-                .containsEntry("telemetry.dlq.payload.size", String.valueOf(batch.length()))
+
+        Rec letter = null;
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (letter == null && System.nanoTime() < deadline) {
+            letter = Topics.readAll(bridge.topic("dlq")).stream()
+                    .filter(r -> "logs[1]".equals(r.headers().get("telemetry.dlq.field"))
+                            && String.valueOf(batch.length()).equals(r.headers().get("telemetry.dlq.payload.size")))
+                    .findFirst().orElse(null);
+            Topics.sleep(200);
+        }
+        assertThat(letter).as("the dead letter of the refused request").isNotNull();
+        assertThat(letter.raw()).isEmpty();
+        assertThat(Integer.parseInt(letter.headers().get("telemetry.dlq.record.size"))).isGreaterThan(6000);
+        assertThat(letter.headers()).containsEntry("telemetry.dlq.record.limit", "4096")
+                .containsEntry("telemetry.dlq.http.path", "/api/v1/logs")
                 .containsEntry("telemetry.dlq.exception.class", "io.telemetrybridge.codec.OversizedRecordException");
     }
 
