@@ -21,7 +21,9 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * record of a topic, oldest first within each partition, one JSON object per line ({@code partition}, {@code offset},
  * {@code timestamp} in ms, {@code key}, {@code headers}, {@code value}), then exits at the end offsets it saw
  * when it started (or keeps waiting with {@code --follow}). Joins no consumer group and commits nothing. The
- * default address is {@code BRIDGE_KAFKA_BOOTSTRAP_SERVERS} or the embedded broker's {@code 127.0.0.1:9092}.
+ * default address is the bridge's own setting, as a {@code -D} system property or environment variable
+ * ({@code bridge.kafka.bootstrap-servers}, else the embedded broker's {@code 127.0.0.1:<bridge.kafka.embedded.port>},
+ * 9092 by default).
  */
 public final class RecordTail {
 
@@ -30,7 +32,7 @@ public final class RecordTail {
     /** @return the process exit code: 0; 1 when the topic is missing or Kafka does not answer; 2 for bad arguments */
     public static int run(String[] args) {
         String topic = null;
-        String bootstrap = System.getenv().getOrDefault("BRIDGE_KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9092");
+        String bootstrap = defaultBootstrap();
         boolean follow = false;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
@@ -50,6 +52,17 @@ public final class RecordTail {
             System.err.println("Kafka at " + bootstrap + " did not answer: " + e.getMessage());
             return 1;
         }
+    }
+
+    /** The cluster the bridge started with the same -D settings or environment would use. */
+    static String defaultBootstrap() {
+        String configured = System.getProperty("bridge.kafka.bootstrap-servers",
+                System.getenv().getOrDefault("BRIDGE_KAFKA_BOOTSTRAP_SERVERS", ""));
+        if (!configured.isBlank()) {
+            return configured.trim();
+        }
+        return "127.0.0.1:" + System.getProperty("bridge.kafka.embedded.port",
+                System.getenv().getOrDefault("BRIDGE_KAFKA_EMBEDDED_PORT", "9092")).trim();
     }
 
     /** @return 0, or 1 when the topic does not exist */
