@@ -116,9 +116,6 @@ public final class HttpErrors {
     }
 
     private void respond(Exchange exchange, int status, Map<String, Object> body) throws Exception {
-        exchange.getMessage().removeHeaders("*");
-        exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, status);
-        exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/json");
-        exchange.getMessage().setBody(mapper.writeValueAsBytes(body));
+        HttpAnswer.write(exchange, status, "application/json", mapper.writeValueAsBytes(body));
     }
 }

@@ -67,9 +67,6 @@ public final class OtlpErrors {
     private static void respond(Exchange exchange, int httpStatus, Code code, String message) throws Exception {
         Status status = Status.newBuilder().setCode(code.getNumber()).setMessage(message).build();
         boolean json = exchange.getProperty(OtlpIngest.JSON, true, Boolean.class);
-        exchange.getMessage().removeHeaders("*");
-        exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, httpStatus);
-        exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, json ? "application/json" : OtlpRequests.PROTOBUF);
-        exchange.getMessage().setBody(json ? OtlpJsonWriter.write(status) : status.toByteArray());
+        HttpAnswer.write(exchange, httpStatus, json ? "application/json" : OtlpRequests.PROTOBUF, json ? OtlpJsonWriter.write(status) : status.toByteArray());
     }
 }

@@ -10,6 +10,7 @@ import io.telemetrybridge.observe.BridgeMeters;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import io.telemetrybridge.error.HttpAnswer;
 import org.apache.camel.Exchange;
 
 /**
@@ -63,10 +64,7 @@ public final class HttpIngest {
         result.put("records_written", count);
         result.put("records_failed", 0);
         result.put("duration_ms", System.currentTimeMillis() - exchange.getClock().getCreated());
-        exchange.getMessage().removeHeaders("*");
-        exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, 200);
-        exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/json");
-        exchange.getMessage().setBody(mapper.writeValueAsBytes(result));
+        HttpAnswer.write(exchange, 200, "application/json", mapper.writeValueAsBytes(result));
     }
 
     private static String batchName(Signal s) {

@@ -23,6 +23,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import io.telemetrybridge.error.HttpAnswer;
 import org.apache.camel.Exchange;
 
 /**
@@ -117,10 +118,7 @@ public final class OtlpIngest {
         String message = exchange.getProperty(REJECTED_MESSAGE, "", String.class);
         Message response = response(signal, rejected, message == null ? "" : message);
         boolean json = exchange.getProperty(JSON, true, Boolean.class);
-        exchange.getMessage().removeHeaders("*");
-        exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, 200);
-        exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, json ? "application/json" : OtlpRequests.PROTOBUF);
-        exchange.getMessage().setBody(json ? OtlpJsonWriter.write(response) : response.toByteArray());
+        HttpAnswer.write(exchange, 200, json ? "application/json" : OtlpRequests.PROTOBUF, json ? OtlpJsonWriter.write(response) : response.toByteArray());
     }
 
     private static Message response(Signal signal, long rejected, String message) {

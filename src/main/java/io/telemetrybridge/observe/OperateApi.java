@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.telemetrybridge.kafka.ClusterInfo;
 import java.util.List;
 import java.util.Map;
+import io.telemetrybridge.error.HttpAnswer;
 import org.apache.camel.Exchange;
 
 /**
@@ -39,9 +40,6 @@ public final class OperateApi {
     }
 
     private void answer(Exchange exchange, Object body) throws Exception {
-        exchange.getMessage().removeHeaders("*");
-        exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, 200);
-        exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/json");
-        exchange.getMessage().setBody(mapper.writeValueAsBytes(body));
+        HttpAnswer.write(exchange, 200, "application/json", mapper.writeValueAsBytes(body));
     }
 }

@@ -10,6 +10,7 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import io.telemetrybridge.error.HttpAnswer;
 import org.apache.camel.Exchange;
 
 /**
@@ -87,10 +88,7 @@ public final class QueryHttp {
     }
 
     private void answer(Exchange exchange, int status, ObjectNode result) throws Exception {
-        exchange.getMessage().removeHeaders("*");
-        exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, status);
-        exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/json");
-        exchange.getMessage().setBody(mapper.writeValueAsBytes(result));
+        HttpAnswer.write(exchange, status, "application/json", mapper.writeValueAsBytes(result));
     }
 
     /** The query string's parameters, each at most once; request headers are not parameters. */
