@@ -75,31 +75,23 @@ public final class OtlpIngest {
         }
         OtlpValidation.Result valid = OtlpValidation.check(s, request);
         OtlpEncoding encoding = encodings.get(s);
-        List<KeyedRecord> encoded = encoding.encode(s, valid.request());
+        OtlpEncoding.Fitted fitted = encoding.encode(s, valid.request(), r -> records.fits(s, r));
         long rejected = valid.rejected();
         String message = valid.message();
-        List<KeyedRecord> publish = new ArrayList<>(encoded.size());
+        List<KeyedRecord> publish = fitted.records();
         List<DeadLetter> oversized = new ArrayList<>();
-        for (int i = 0; i < encoded.size(); i++) {
-            try {
-                records.checkSize(s, encoded.get(i), "record " + i + " (" + encoding.name() + ")");
-                publish.add(encoded.get(i));
-            } catch (OversizedRecordException e) {
-                // One item per record in the json encoding: leave it out, as partial success. In the otlp_*
-                // encodings a record holds a whole resource: the request as a whole is too large (413).
-                if (!encoding.name().equals("json")) {
-                    throw e;
-                }
-                rejected++;
-                message = (message == null ? "" : message + "; ") + e.getMessage();
-                oversized.add(DeadLetter.of(s.id(), SOURCE, exchange.getFromRouteId(), e, new byte[0])
-                        .with("record.size", encoded.get(i).value().length)
-                        .with("record.key", encoded.get(i).key()));
-            }
+        for (KeyedRecord tooLarge : fitted.tooLarge()) {
+            // A single span, log record or data point over the limit: left out, as partial success.
+            OversizedRecordException e = records.oversized(s, tooLarge, "item (" + encoding.name() + ")");
+            rejected++;
+            message = (message == null ? "" : message + "; ") + e.getMessage();
+            oversized.add(DeadLetter.of(s.id(), SOURCE, exchange.getFromRouteId(), e, new byte[0])
+                    .with("record.size", tooLarge.value().length)
+                    .with("record.key", tooLarge.key()));
         }
-        if (publish.isEmpty() && !encoded.isEmpty()) {
+        if (publish.isEmpty() && !fitted.tooLarge().isEmpty()) {
             // Nothing of it fits: the request as a whole is refused (413), and dead-lettered as such.
-            throw new OversizedRecordException("", encoded.get(0).value().length, records.maxRecordBytes(s));
+            throw records.oversized(s, fitted.tooLarge().get(0), "");
         }
         oversized.forEach(deadLetters::publish);
         if (rejected > 0) {

@@ -81,13 +81,25 @@ public final class TelemetryRecords {
      * @throws OversizedRecordException naming {@code path}
      */
     public void checkSize(Signal signal, KeyedRecord record, String path) {
-        byte[] key = record.key() == null ? null : record.key().getBytes(StandardCharsets.UTF_8);
-        int size = AbstractRecords.estimateSizeInBytesUpperBound(RecordBatch.CURRENT_MAGIC_VALUE,
-                CompressionType.NONE, key, record.value(), HEADERS_FOR_SIZE);
-        int limit = maxRecordBytes.applyAsInt(signal);
-        if (size > limit) {
-            throw new OversizedRecordException(path, size, limit);
+        if (!fits(signal, record)) {
+            throw oversized(signal, record, path);
         }
+    }
+
+    /** Whether Kafka would take {@code record} on {@code signal}'s topic (the producer's size estimate). */
+    public boolean fits(Signal signal, KeyedRecord record) {
+        return size(record) <= maxRecordBytes.applyAsInt(signal);
+    }
+
+    /** The error for a record that does not {@link #fits fit}: its size and the limit, naming {@code path}. */
+    public OversizedRecordException oversized(Signal signal, KeyedRecord record, String path) {
+        return new OversizedRecordException(path, size(record), maxRecordBytes.applyAsInt(signal));
+    }
+
+    private static int size(KeyedRecord record) {
+        byte[] key = record.key() == null ? null : record.key().getBytes(StandardCharsets.UTF_8);
+        return AbstractRecords.estimateSizeInBytesUpperBound(RecordBatch.CURRENT_MAGIC_VALUE,
+                CompressionType.NONE, key, record.value(), HEADERS_FOR_SIZE);
     }
 
     /**

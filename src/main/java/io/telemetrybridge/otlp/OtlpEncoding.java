@@ -32,6 +32,27 @@ public interface OtlpEncoding {
     List<KeyedRecord> encode(Signal signal, Message request) throws IOException;
 
     /**
+     * Records that each fit, and the items that cannot: {@code tooLarge} holds one record per span, log record or
+     * metric data point whose record alone does not fit (it is refused; everything else is published).
+     */
+    record Fitted(List<KeyedRecord> records, List<KeyedRecord> tooLarge) {}
+
+    /**
+     * Encodes {@code request} into records that each pass {@code fits} (the size limit of the signal's topic).
+     * One item per record ({@code json}): an item that does not fit is set aside. Otherwise a record that does
+     * not fit is cut into smaller ones of the same key, down to single items.
+     */
+    default Fitted encode(Signal signal, Message request, java.util.function.Predicate<KeyedRecord> fits)
+            throws IOException {
+        List<KeyedRecord> records = new java.util.ArrayList<>();
+        List<KeyedRecord> tooLarge = new java.util.ArrayList<>();
+        for (KeyedRecord r : encode(signal, request)) {
+            (fits.test(r) ? records : tooLarge).add(r);
+        }
+        return new Fitted(records, tooLarge);
+    }
+
+    /**
      * The encoding called {@code name}.
      *
      * @throws IllegalArgumentException for an unknown name, listing the known ones

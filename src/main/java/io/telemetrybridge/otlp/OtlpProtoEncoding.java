@@ -5,6 +5,10 @@ import com.google.protobuf.Message;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
 import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
+import io.opentelemetry.proto.logs.v1.LogRecord;
+import io.opentelemetry.proto.logs.v1.ResourceLogs;
+import io.opentelemetry.proto.metrics.v1.Metric;
+import io.opentelemetry.proto.metrics.v1.ResourceMetrics;
 import io.opentelemetry.proto.trace.v1.ResourceSpans;
 import io.opentelemetry.proto.trace.v1.ScopeSpans;
 import io.opentelemetry.proto.trace.v1.Span;
@@ -21,7 +25,9 @@ import java.util.Map;
  * resource (metrics, logs; keyed by resource identity) or per resource and trace (traces; keyed by trace id, so
  * all spans of a trace stay on one partition). Each value is a complete Export*ServiceRequest, which is
  * wire-identical to the {@code TracesData} / {@code MetricsData} / {@code LogsData} the OpenTelemetry
- * Collector's kafkaexporter writes and its kafkareceiver reads under the same encoding names.
+ * Collector's kafkaexporter writes and its kafkareceiver reads under the same encoding names. A record over the
+ * topic's size limit is cut into several of the same key (halving its spans, log records, metrics, then a
+ * metric's data points), so only a single item too large on its own is refused.
  */
 final class OtlpProtoEncoding implements OtlpEncoding {
 
@@ -67,6 +73,172 @@ final class OtlpProtoEncoding implements OtlpEncoding {
             }
         }
         return records;
+    }
+
+    /**
+     * A leaf of one resource's data: its scope's position and one span, log record or metric (maybe only some of
+     * its data points; {@code origin} tells which metric they came from, so pieces that stay together are merged).
+     */
+    private record Unit(int scope, Message item, int origin) {
+
+        Unit(int scope, Message item) {
+            this(scope, item, -1);
+        }
+    }
+
+    @Override
+    public Fitted encode(Signal signal, Message request, java.util.function.Predicate<KeyedRecord> fits)
+            throws IOException {
+        List<KeyedRecord> records = new ArrayList<>();
+        List<KeyedRecord> tooLarge = new ArrayList<>();
+        switch (signal) {
+            case TRACES -> {
+                for (ResourceSpans rs : ((ExportTraceServiceRequest) request).getResourceSpansList()) {
+                    for (Map.Entry<ByteString, ResourceSpans> trace : byTrace(rs).entrySet()) {
+                        ResourceSpans group = trace.getValue();
+                        List<Unit> units = new ArrayList<>();
+                        for (int i = 0; i < group.getScopeSpansCount(); i++) {
+                            for (Span span : group.getScopeSpans(i).getSpansList()) {
+                                units.add(new Unit(i, span));
+                            }
+                        }
+                        pack(JsonOut.hex(trace.getKey()), units, u -> {
+                            ResourceSpans.Builder b = group.toBuilder().clearScopeSpans();
+                            grouped(u).forEach((scope, items) -> b.addScopeSpans(group.getScopeSpans(scope).toBuilder()
+                                    .clearSpans().addAllSpans(items.stream().map(Span.class::cast).toList())));
+                            return ExportTraceServiceRequest.newBuilder().addResourceSpans(b).build();
+                        }, fits, records, tooLarge);
+                    }
+                }
+            }
+            case METRICS -> {
+                for (ResourceMetrics rm : ((ExportMetricsServiceRequest) request).getResourceMetricsList()) {
+                    List<Unit> units = new ArrayList<>();
+                    for (int i = 0; i < rm.getScopeMetricsCount(); i++) {
+                        for (Metric metric : rm.getScopeMetrics(i).getMetricsList()) {
+                            units.add(new Unit(i, metric, units.size()));
+                        }
+                    }
+                    pack(JsonOut.resourceKey(rm.getResource()), units, u -> {
+                        ResourceMetrics.Builder b = rm.toBuilder().clearScopeMetrics();
+                        Map<Integer, List<Unit>> byScope = new java.util.TreeMap<>();
+                        u.forEach(unit -> byScope.computeIfAbsent(unit.scope(), x -> new ArrayList<>()).add(unit));
+                        byScope.forEach((scope, items) -> b.addScopeMetrics(rm.getScopeMetrics(scope).toBuilder()
+                                .clearMetrics().addAllMetrics(merged(items))));
+                        return ExportMetricsServiceRequest.newBuilder().addResourceMetrics(b).build();
+                    }, fits, records, tooLarge);
+                }
+            }
+            case LOGS -> {
+                for (ResourceLogs rl : ((ExportLogsServiceRequest) request).getResourceLogsList()) {
+                    List<Unit> units = new ArrayList<>();
+                    for (int i = 0; i < rl.getScopeLogsCount(); i++) {
+                        for (LogRecord log : rl.getScopeLogs(i).getLogRecordsList()) {
+                            units.add(new Unit(i, log));
+                        }
+                    }
+                    pack(JsonOut.resourceKey(rl.getResource()), units, u -> {
+                        ResourceLogs.Builder b = rl.toBuilder().clearScopeLogs();
+                        grouped(u).forEach((scope, items) -> b.addScopeLogs(rl.getScopeLogs(scope).toBuilder()
+                                .clearLogRecords().addAllLogRecords(items.stream().map(LogRecord.class::cast).toList())));
+                        return ExportLogsServiceRequest.newBuilder().addResourceLogs(b).build();
+                    }, fits, records, tooLarge);
+                }
+            }
+        }
+        return new Fitted(records, tooLarge);
+    }
+
+    /**
+     * Adds {@code units} as one record when it fits, else halves them (a metric's data points too) and tries
+     * again: O(n log n) bytes encoded, and every piece keeps its resource, scope and key.
+     */
+    private void pack(String key, List<Unit> units, java.util.function.Function<List<Unit>, Message> build,
+            java.util.function.Predicate<KeyedRecord> fits, List<KeyedRecord> records, List<KeyedRecord> tooLarge)
+            throws IOException {
+        if (units.isEmpty()) {
+            return;
+        }
+        KeyedRecord record = new KeyedRecord(key, bytes(build.apply(units)));
+        if (fits.test(record)) {
+            records.add(record);
+            return;
+        }
+        List<Unit> halves = units;
+        if (units.size() == 1) {
+            halves = splitPoints(units.get(0));
+            if (halves.size() < 2) {
+                tooLarge.add(record);
+                return;
+            }
+        }
+        int mid = halves.size() / 2;
+        pack(key, List.copyOf(halves.subList(0, mid)), build, fits, records, tooLarge);
+        pack(key, List.copyOf(halves.subList(mid, halves.size())), build, fits, records, tooLarge);
+    }
+
+    /** Units in scope order, grouped by scope. */
+    private static Map<Integer, List<Message>> grouped(List<Unit> units) {
+        Map<Integer, List<Message>> byScope = new java.util.TreeMap<>();
+        for (Unit u : units) {
+            byScope.computeIfAbsent(u.scope(), s -> new ArrayList<>()).add(u.item());
+        }
+        return byScope;
+    }
+
+    /** The metrics of {@code units}, pieces of the same metric next to each other merged back into one. */
+    private static List<Metric> merged(List<Unit> units) {
+        List<Metric> out = new ArrayList<>();
+        int last = -2;
+        for (Unit u : units) {
+            Metric m = (Metric) u.item();
+            if (u.origin() == last) {
+                Metric prev = out.remove(out.size() - 1);
+                Metric.Builder b = prev.toBuilder();
+                switch (m.getDataCase()) {
+                    case GAUGE -> b.getGaugeBuilder().addAllDataPoints(m.getGauge().getDataPointsList());
+                    case SUM -> b.getSumBuilder().addAllDataPoints(m.getSum().getDataPointsList());
+                    case HISTOGRAM -> b.getHistogramBuilder().addAllDataPoints(m.getHistogram().getDataPointsList());
+                    case EXPONENTIAL_HISTOGRAM -> b.getExponentialHistogramBuilder()
+                            .addAllDataPoints(m.getExponentialHistogram().getDataPointsList());
+                    case SUMMARY -> b.getSummaryBuilder().addAllDataPoints(m.getSummary().getDataPointsList());
+                    default -> {
+                        out.add(prev);
+                        b = m.toBuilder();
+                    }
+                }
+                out.add(b.build());
+            } else {
+                out.add(m);
+            }
+            last = u.origin();
+        }
+        return out;
+    }
+
+    /** A metric unit as one unit per data point (same name, type and metadata); any other unit as itself. */
+    private static List<Unit> splitPoints(Unit unit) {
+        if (!(unit.item() instanceof Metric m)) {
+            return List.of(unit);
+        }
+        List<Unit> out = new ArrayList<>();
+        switch (m.getDataCase()) {
+            case GAUGE -> m.getGauge().getDataPointsList().forEach(p -> out.add(new Unit(unit.scope(),
+                    m.toBuilder().setGauge(m.getGauge().toBuilder().clearDataPoints().addDataPoints(p)).build(), unit.origin())));
+            case SUM -> m.getSum().getDataPointsList().forEach(p -> out.add(new Unit(unit.scope(),
+                    m.toBuilder().setSum(m.getSum().toBuilder().clearDataPoints().addDataPoints(p)).build(), unit.origin())));
+            case HISTOGRAM -> m.getHistogram().getDataPointsList().forEach(p -> out.add(new Unit(unit.scope(),
+                    m.toBuilder().setHistogram(m.getHistogram().toBuilder().clearDataPoints().addDataPoints(p))
+                            .build(), unit.origin())));
+            case EXPONENTIAL_HISTOGRAM -> m.getExponentialHistogram().getDataPointsList().forEach(p -> out.add(
+                    new Unit(unit.scope(), m.toBuilder().setExponentialHistogram(m.getExponentialHistogram()
+                            .toBuilder().clearDataPoints().addDataPoints(p)).build(), unit.origin())));
+            case SUMMARY -> m.getSummary().getDataPointsList().forEach(p -> out.add(new Unit(unit.scope(),
+                    m.toBuilder().setSummary(m.getSummary().toBuilder().clearDataPoints().addDataPoints(p)).build(),
+                    unit.origin())));
+            default -> out.add(unit);
+        }
+        return out.isEmpty() ? List.of(unit) : out;
     }
 
     private byte[] bytes(Message m) throws IOException {

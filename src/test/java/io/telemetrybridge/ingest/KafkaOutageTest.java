@@ -3,11 +3,10 @@ package io.telemetrybridge.ingest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.telemetrybridge.kafka.EmbeddedKafkaBroker;
-import io.telemetrybridge.support.Json;
 import io.telemetrybridge.support.KafkaBroker;
+import io.telemetrybridge.support.NumberedBatches;
 import io.telemetrybridge.support.RunningBridge;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -15,11 +14,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -115,35 +109,10 @@ class KafkaOutageTest {
     }
 
     private static byte[] batch(int request) {
-        StringBuilder logs = new StringBuilder();
-        for (int i = 0; i < ITEMS; i++) {
-            logs.append(i == 0 ? "" : ",").append("{\"timestamp\":\"2025-01-01T00:00:00Z\",\"level\":\"Info\","
-                    + "\"message\":\"req-").append(request).append("-item-").append(i).append("\"}");
-        }
-        return ("{\"id\":\"0b4f5a3e-6f0c-4d5e-8f7a-1b2c3d4e5f60\",\"timestamp\":\"2025-01-01T00:00:00Z\",\"logs\":["
-                + logs + "]}").getBytes(StandardCharsets.UTF_8);
+        return NumberedBatches.batch(request, ITEMS);
     }
 
-    /** How many records each request id has on the topic (items of one request counted together). */
     private static Map<Integer, Integer> recordsPerRequest(String bootstrap, String topic) {
-        Properties p = new Properties();
-        p.put("bootstrap.servers", bootstrap);
-        Map<Integer, Integer> copies = new HashMap<>();
-        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p, new ByteArrayDeserializer(),
-                new ByteArrayDeserializer())) {
-            List<TopicPartition> parts = c.partitionsFor(topic, Duration.ofSeconds(30)).stream()
-                    .map(i -> new TopicPartition(topic, i.partition())).toList();
-            c.assign(parts);
-            c.seekToBeginning(parts);
-            Map<TopicPartition, Long> end = c.endOffsets(parts);
-            while (parts.stream().anyMatch(tp -> c.position(tp) < end.get(tp))) {
-                for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(200))) {
-                    String message = Json.tree(new String(r.value(), StandardCharsets.UTF_8)).get("message").textValue();
-                    int id = Integer.parseInt(message.substring(4, message.indexOf("-item-")));
-                    copies.merge(id, 1, Integer::sum);
-                }
-            }
-        }
-        return copies;
+        return NumberedBatches.recordsPerRequest(bootstrap, topic);
     }
 }

@@ -1,0 +1,55 @@
+package io.telemetrybridge.support;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
+/**
+ * Seed log batches whose records carry the number of the request that sent them ({@code req-<n>-item-<i>}), and
+ * the count of records per request found on a topic: what the outage tests compare with the HTTP answers.
+ */
+public final class NumberedBatches {
+
+    private NumberedBatches() {}
+
+    /** A seed log batch of {@code items} records, each saying it belongs to {@code request}. */
+    public static byte[] batch(int request, int items) {
+        StringBuilder logs = new StringBuilder();
+        for (int i = 0; i < items; i++) {
+            logs.append(i == 0 ? "" : ",").append("{\"timestamp\":\"2025-01-01T00:00:00Z\",\"level\":\"Info\","
+                    + "\"message\":\"req-").append(request).append("-item-").append(i).append("\"}");
+        }
+        return ("{\"id\":\"0b4f5a3e-6f0c-4d5e-8f7a-1b2c3d4e5f60\",\"timestamp\":\"2025-01-01T00:00:00Z\",\"logs\":["
+                + logs + "]}").getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** How many records each request number has on {@code topic} (read to its end offsets). */
+    public static Map<Integer, Integer> recordsPerRequest(String bootstrap, String topic) {
+        Properties p = new Properties();
+        p.put("bootstrap.servers", bootstrap);
+        Map<Integer, Integer> copies = new HashMap<>();
+        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p, new ByteArrayDeserializer(),
+                new ByteArrayDeserializer())) {
+            List<TopicPartition> parts = c.partitionsFor(topic, Duration.ofSeconds(30)).stream()
+                    .map(i -> new TopicPartition(topic, i.partition())).toList();
+            c.assign(parts);
+            c.seekToBeginning(parts);
+            Map<TopicPartition, Long> end = c.endOffsets(parts);
+            while (parts.stream().anyMatch(tp -> c.position(tp) < end.get(tp))) {
+                for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(200))) {
+                    String message = Json.tree(new String(r.value(), StandardCharsets.UTF_8)).get("message").textValue();
+                    int id = Integer.parseInt(message.substring(4, message.indexOf("-item-")));
+                    copies.merge(id, 1, Integer::sum);
+                }
+            }
+        }
+        return copies;
+    }
+}
