@@ -13,12 +13,14 @@ import org.apache.camel.main.Main;
  */
 public final class BridgeApplication implements AutoCloseable {
 
+    private static final String LOCATIONS = "classpath:application.properties;optional=true,";
+
     private final Main main = new Main();
     private final BridgeConfiguration configuration = new BridgeConfiguration();
 
     public BridgeApplication(Map<String, String> overrides) {
         main.configure().addConfiguration(configuration);
-        main.setPropertyPlaceholderLocations("classpath:application.properties;optional=true," + userConfig());
+        main.setPropertyPlaceholderLocations(LOCATIONS + userConfig());
         overrides.forEach(main::addOverrideProperty);
     }
 
@@ -54,6 +56,19 @@ public final class BridgeApplication implements AutoCloseable {
         } finally {
             configuration.close();
         }
+    }
+
+    /**
+     * The settings a bridge started now would read (the same files, system properties and environment), without
+     * starting anything: for the command-line tools.
+     *
+     * @throws IllegalArgumentException naming every bad key, as at start-up
+     */
+    public static io.telemetrybridge.config.BridgeSettings settings() {
+        // Only its properties component is used: the context is never started, so there is nothing to close.
+        org.apache.camel.impl.DefaultCamelContext context = new org.apache.camel.impl.DefaultCamelContext(false);
+        context.getPropertiesComponent().setLocation(LOCATIONS + userConfig());
+        return io.telemetrybridge.config.BridgeSettings.from(context.getPropertiesComponent());
     }
 
     private static String userConfig() {

@@ -32,7 +32,18 @@ public final class TelemetryBridge {
 
     public static void main(String[] args) throws Exception {
         if (args.length > 0 && args[0].equals("tail")) {
-            System.exit(RecordTail.run(Arrays.copyOfRange(args, 1, args.length)));
+            io.telemetrybridge.config.BridgeSettings settings;
+            try {
+                settings = BridgeApplication.settings();
+            } catch (IllegalArgumentException e) {
+                System.err.println(e.getMessage());
+                System.exit(2);
+                return;
+            }
+            String bootstrap = settings.embedded() ? "127.0.0.1:" + settings.embeddedPort()
+                    : settings.bootstrapServers();
+            System.exit(RecordTail.run(Arrays.copyOfRange(args, 1, args.length), bootstrap,
+                    settings.kafkaSecurity().clientProperties()));
         }
         if (args.length > 0 && args[0].equals("broker")) {
             System.exit(StandaloneBroker.run(Arrays.copyOfRange(args, 1, args.length)));

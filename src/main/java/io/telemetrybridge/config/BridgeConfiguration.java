@@ -42,8 +42,7 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.component.kafka.KafkaComponent;
 import org.apache.camel.health.HealthCheckRegistry;
 import org.apache.camel.spi.Registry;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.CommonClientConfigs;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -59,6 +58,8 @@ public final class BridgeConfiguration implements CamelConfiguration, AutoClosea
     private static final long TOPIC_RETRY_SECONDS = 30;
 
     private volatile EmbeddedKafkaBroker broker;
+    private String bootstrap;
+    private io.telemetrybridge.kafka.KafkaSecurity security;
     /** Differences between existing topics and their settings, found at start-up (readiness detail). */
     private volatile java.util.List<String> topicDrift = java.util.List.of();
     /** Each topic's max.message.bytes as the cluster reported it at start-up. */
@@ -79,21 +80,34 @@ public final class BridgeConfiguration implements CamelConfiguration, AutoClosea
                     + "Set bridge.kafka.bootstrap-servers (or BRIDGE_KAFKA_BOOTSTRAP_SERVERS) to use your own.",
                     bootstrap, settings.embeddedDataDir());
         } else {
-            LOG.info("Using the Kafka cluster at {}", bootstrap);
+            LOG.info("Using the Kafka cluster at {} over {}", bootstrap, settings.kafkaSecurity().describe());
         }
+        settings.kafkaSecurity().warnings().forEach(LOG::warn);
+        this.bootstrap = bootstrap;
+        this.security = settings.kafkaSecurity();
         KafkaComponent kafka = context.getComponent("kafka", KafkaComponent.class);
         kafka.getConfiguration().setBrokers(bootstrap);
+        // Set here rather than as camel.component.kafka.* properties: Camel's start-up summary does not print
+        // them, and the same settings go to every other client below.
+        if (kafka.getConfiguration().getAdditionalProperties() == null) {
+            kafka.getConfiguration().setAdditionalProperties(new java.util.HashMap<>());
+        }
+        kafka.getConfiguration().getAdditionalProperties().putAll(security.clientProperties());
         BridgeMeters meters = new BridgeMeters(context);
         SharedProducers producers = new SharedProducers(meters::registry);
         kafka.setKafkaClientFactory(producers.factory());
         // Added after the broker, so stopped before it: pending records are flushed while it still runs.
         context.addService(producers, true, false);
-        createTopics(context, settings, bootstrap);
+        createTopics(context, settings);
         bindBeans(context, settings, meters);
-        bindQueries(context, settings, meters, bootstrap);
-        watchKafka(context, settings, bootstrap);
+        bindQueries(context, settings, meters);
+        watchKafka(context, settings);
         context.addStartupListener(new HttpErrorPages(settings.maxInFlightRequests(), settings.retryAfterSeconds(),
                 settings.httpAccess()));
+        if (settings.https() != null) {
+            // Added after the error pages, so its requests meet the router with all their handlers in place.
+            context.addStartupListener(settings.https());
+        }
         if (settings.httpAccess().ingestTokens().isEmpty()) {
             LOG.warn("The ingestion endpoints are open to anyone who can reach port {}: set "
                     + "bridge.http.auth.ingest.token (README, Security)", context.getPropertiesComponent()
@@ -148,13 +162,11 @@ public final class BridgeConfiguration implements CamelConfiguration, AutoClosea
     }
 
     /** Binds {@code queryHttp}: the query side, with its consumer pool and reader threads (closed on stop). */
-    private void bindQueries(CamelContext context, BridgeSettings settings, BridgeMeters meters, String bootstrap)
+    private void bindQueries(CamelContext context, BridgeSettings settings, BridgeMeters meters)
             throws Exception {
         QuerySettings q = settings.query();
         ObjectMapper mapper = SeedJson.newMapper();
-        ConsumerPool pool = new ConsumerPool(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ConsumerConfig.CLIENT_ID_CONFIG, "telemetry-bridge-query"),
+        ConsumerPool pool = new ConsumerPool(client("telemetry-bridge-query"),
                 q.maxConcurrent() * q.parallelism(), meters::registry);
         ExecutorService readers = context.getExecutorServiceManager().newFixedThreadPool(this, "query-reader",
                 q.maxConcurrent() * q.parallelism());
@@ -170,9 +182,7 @@ public final class BridgeConfiguration implements CamelConfiguration, AutoClosea
                 new PoisonRecords(deadLetters), readers, traceIndex, meters);
         context.getRegistry().bind("queryHttp", new QueryHttp(new QueryParser(mapper, q.limits()), service, mapper,
                 q.limits().maxLimit()));
-        ClusterInfo cluster = new ClusterInfo(Map.of(
-                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                AdminClientConfig.CLIENT_ID_CONFIG, "telemetry-bridge-operate"), Duration.ofSeconds(5));
+        ClusterInfo cluster = new ClusterInfo(client("telemetry-bridge-operate"), Duration.ofSeconds(5));
         context.getRegistry().bind("operateApi", new OperateApi(new BridgeStats(meters), cluster,
                 settings.allTopics(), mapper));
         context.addService(new org.apache.camel.support.service.ServiceSupport() {
@@ -205,10 +215,8 @@ public final class BridgeConfiguration implements CamelConfiguration, AutoClosea
     }
 
     /** Registers the {@code kafka} readiness check, fed by a background describe-cluster every 5 s. */
-    private void watchKafka(CamelContext context, BridgeSettings settings, String bootstrap) throws Exception {
-        KafkaReadinessCheck check = new KafkaReadinessCheck(Map.of(
-                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                AdminClientConfig.CLIENT_ID_CONFIG, "telemetry-bridge-health"), settings.allTopics(),
+    private void watchKafka(CamelContext context, BridgeSettings settings) throws Exception {
+        KafkaReadinessCheck check = new KafkaReadinessCheck(client("telemetry-bridge-health"), settings.allTopics(),
                 Duration.ofSeconds(3), () -> topicDrift);
         check.setCamelContext(context);
         check.start(context.getExecutorServiceManager().newSingleThreadScheduledExecutor(this, "kafka-health"),
@@ -249,6 +257,17 @@ public final class BridgeConfiguration implements CamelConfiguration, AutoClosea
         }, true, false);
     }
 
+    /**
+     * Settings of a consumer or admin client: the cluster's address, {@code clientId}, and the same security
+     * settings as the producer.
+     */
+    private Map<String, Object> client(String clientId) {
+        Map<String, Object> config = new java.util.HashMap<>(security.clientProperties());
+        config.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        config.put(CommonClientConfigs.CLIENT_ID_CONFIG, clientId);
+        return Map.copyOf(config);
+    }
+
     private static int orDefault(Integer value, int fallback) {
         return value == null ? fallback : value;
     }
@@ -257,11 +276,8 @@ public final class BridgeConfiguration implements CamelConfiguration, AutoClosea
      * Creates missing topics before the routes start. If the cluster does not answer in time the bridge still
      * starts (requests then get 503) and keeps trying in the background.
      */
-    private void createTopics(CamelContext context, BridgeSettings settings, String bootstrap) {
-        Map<String, Object> admin = Map.of(
-                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                AdminClientConfig.CLIENT_ID_CONFIG, "telemetry-bridge-admin");
-        TopicInitializer topics = new TopicInitializer(admin, settings.adminTimeoutMs());
+    private void createTopics(CamelContext context, BridgeSettings settings) {
+        TopicInitializer topics = new TopicInitializer(client("telemetry-bridge-admin"), settings.adminTimeoutMs());
         Runnable attempt = () -> {
             TopicInitializer.Report report = topics.reconcile(settings.topicSpecs(), settings.increasePartitions());
             topicDrift = report.drift();
@@ -276,8 +292,13 @@ public final class BridgeConfiguration implements CamelConfiguration, AutoClosea
                 // Retrying cannot help: the settings themselves are refused.
                 throw new IllegalArgumentException("invalid configuration: bridge.topics.*: " + e.getMessage(), e);
             }
-            LOG.warn("Could not check or create topics {}: {}. Retrying every {} s.", settings.allTopics(),
-                    e.getMessage(), TOPIC_RETRY_SECONDS);
+            if (io.telemetrybridge.kafka.KafkaErrors.securityProblem(e.getCause()) != null) {
+                LOG.error("Could not check or create topics {}: {}. Retrying every {} s.", settings.allTopics(),
+                        e.getMessage(), TOPIC_RETRY_SECONDS);
+            } else {
+                LOG.warn("Could not check or create topics {}: {}. Retrying every {} s.", settings.allTopics(),
+                        e.getMessage(), TOPIC_RETRY_SECONDS);
+            }
             ScheduledExecutorService retry = context.getExecutorServiceManager()
                     .newSingleThreadScheduledExecutor(this, "topic-setup");
             retry.scheduleWithFixedDelay(() -> {

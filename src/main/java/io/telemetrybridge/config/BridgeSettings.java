@@ -1,5 +1,7 @@
 package io.telemetrybridge.config;
 
+import io.telemetrybridge.http.HttpsListener;
+import io.telemetrybridge.kafka.KafkaSecurity;
 import io.telemetrybridge.kafka.TopicSpec;
 import io.telemetrybridge.model.Signal;
 import io.telemetrybridge.otlp.OtlpEncoding;
@@ -39,6 +41,8 @@ import org.apache.camel.spi.PropertiesComponent;
  * @param topicSpecs             how each topic should be: the signals' in order, then the dead-letter topic
  * @param increasePartitions     add partitions to an existing topic that has fewer than configured
  * @param httpAccess             HTTP tokens and CORS origins (its toString shows no token)
+ * @param kafkaSecurity          security protocol, SASL and TLS settings of every Kafka client (no secret in toString)
+ * @param https                  the HTTPS server ({@code bridge.http.tls.*}), or null when it is off
  */
 public record BridgeSettings(
         String bootstrapServers,
@@ -60,7 +64,9 @@ public record BridgeSettings(
         QuerySettings query,
         List<TopicSpec> topicSpecs,
         boolean increasePartitions,
-        HttpAccess httpAccess) {
+        HttpAccess httpAccess,
+        KafkaSecurity kafkaSecurity,
+        HttpsListener https) {
 
     /** Prefix of all our own keys. */
     public static final String PREFIX = "bridge.";
@@ -115,8 +121,14 @@ public record BridgeSettings(
                 query(r),
                 List.of(),
                 r.bool("topics.increase-partitions", false),
-                httpAccess(r));
-        settings = settings.withTopicSpecs(topicSpecs(r, settings, topicKeys(properties)));
+                httpAccess(r),
+                kafkaSecurity(r, properties),
+                https(r, properties));
+        settings = settings.withTopicSpecs(topicSpecs(r, settings, keysUnder(properties, PREFIX + "topics.")));
+        if (settings.embedded() && !settings.kafkaSecurity().protocol().equals("PLAINTEXT")) {
+            r.errors.add(PREFIX + "kafka.security.protocol=" + settings.kafkaSecurity().protocol() + " needs "
+                    + PREFIX + "kafka.bootstrap-servers: the embedded broker speaks PLAINTEXT only");
+        }
         r.positive("file.quiet-period-ms", 1000);
         r.positive("file.poll-interval-ms", 1000);
         r.positive("heartbeat.period-ms", 30_000);
@@ -142,17 +154,18 @@ public record BridgeSettings(
         return new BridgeSettings(bootstrapServers, embeddedPort, embeddedControllerPort, embeddedDataDir,
                 adminTimeoutMs, topics, dlqTopic, partitions, replicationFactor, retryAfterSeconds,
                 maxDecompressedBytes, maxInFlightRequests, otlpMaxJsonDepth, otlpEncodings, dlqMaxPayloadBytes,
-                dlqFolder, query, specs, increasePartitions, httpAccess);
+                dlqFolder, query, specs, increasePartitions, httpAccess, kafkaSecurity, https);
     }
 
     /**
-     * Every {@code bridge.topics.*} key: what Camel's properties component loads (the properties files and the
-     * bridge's override properties), with {@code -D} system properties over it. Topic config keys are open-ended, so they are listed here
-     * rather than looked up; environment variables cannot name them ({@code _} does not map back to {@code .}).
+     * Every key under {@code prefix}: what Camel's properties component loads (the properties files and the
+     * bridge's override properties), with {@code -D} system properties over it. Topic and Kafka client keys are
+     * open-ended, so they are listed here rather than looked up; environment variables cannot name them
+     * ({@code _} does not map back to {@code .}).
      */
-    private static java.util.Properties topicKeys(PropertiesComponent properties) {
+    private static java.util.Properties keysUnder(PropertiesComponent properties, String prefix) {
         java.util.Properties all = new java.util.Properties();
-        java.util.function.Predicate<String> ours = k -> k.startsWith(PREFIX + "topics.");
+        java.util.function.Predicate<String> ours = k -> k.startsWith(prefix);
         all.putAll(properties.loadProperties(ours));
         System.getProperties().stringPropertyNames().stream().filter(ours)
                 .forEach(k -> all.setProperty(k, System.getProperty(k)));
@@ -187,6 +200,59 @@ public record BridgeSettings(
                     (short) r.positive("topics." + id + ".replication-factor", s.replicationFactor()), configs));
         }
         return specs;
+    }
+
+    /** {@code bridge.kafka.security.*}, {@code .sasl.*}, {@code .ssl.*} and {@code bridge.kafka.client.*}. */
+    private static KafkaSecurity kafkaSecurity(Reader r, PropertiesComponent properties) {
+        String prefix = PREFIX + "kafka.client.";
+        Map<String, String> passthrough = new java.util.TreeMap<>();
+        for (String k : keysUnder(properties, prefix).stringPropertyNames()) {
+            // Resolved through Camel, so {{env:NAME}} placeholders keep secrets out of the file.
+            String v = properties.resolveProperty(k).orElse(System.getProperty(k, ""));
+            passthrough.put(k.substring(prefix.length()), v.trim());
+        }
+        return KafkaSecurity.read(r.lookup, passthrough, r.errors);
+    }
+
+    /** {@code bridge.http.tls.*}: null when {@code bridge.http.tls.port} is 0 (the default). */
+    private static HttpsListener https(Reader r, PropertiesComponent properties) {
+        long port = r.nonNegative("http.tls.port", 0);
+        String cert = r.text("http.tls.certificate-path", "");
+        String key = r.text("http.tls.key-path", "");
+        if (port == 0) {
+            if (!cert.isEmpty() || !key.isEmpty()) {
+                r.errors.add(PREFIX + "http.tls.certificate-path / .key-path: set, but " + PREFIX
+                        + "http.tls.port is 0 (HTTPS off)");
+            }
+            return null;
+        }
+        if (port > 65_535) {
+            r.errors.add(PREFIX + "http.tls.port: expected a port from 1 to 65535, got " + port);
+        }
+        String host = r.text("http.tls.host", "");
+        if (host.isEmpty()) {
+            host = properties.resolveProperty("camel.server.host").orElse("").trim();
+        }
+        host = host.isEmpty() ? "0.0.0.0" : host;
+        for (String[] f : new String[][] {{"http.tls.certificate-path", cert, "CERTIFICATE"},
+                {"http.tls.key-path", key, "PRIVATE KEY"}}) {
+            if (f[1].isEmpty()) {
+                r.errors.add(PREFIX + f[0] + ": needed with " + PREFIX + "http.tls.port");
+                continue;
+            }
+            try {
+                String pem = java.nio.file.Files.readString(Path.of(f[1]), java.nio.charset.StandardCharsets.US_ASCII);
+                if (pem.contains("ENCRYPTED PRIVATE KEY")) {
+                    r.errors.add(PREFIX + f[0] + ": " + f[1] + " is encrypted; the HTTPS server needs an unencrypted "
+                            + "key (protect the file instead)");
+                } else if (!pem.contains(f[2] + "-----")) {
+                    r.errors.add(PREFIX + f[0] + ": " + f[1] + " holds no PEM '" + f[2] + "' block");
+                }
+            } catch (java.io.IOException | RuntimeException e) {
+                r.errors.add(PREFIX + f[0] + ": cannot read " + f[1] + " (" + e.getClass().getSimpleName() + ")");
+            }
+        }
+        return new HttpsListener((int) port, host, Path.of(cert), Path.of(key));
     }
 
     private static HttpAccess httpAccess(Reader r) {

@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
@@ -36,6 +37,7 @@ public final class EmbeddedKafkaBroker extends ServiceSupport {
     private final Path dataDir;
     private final int port;
     private final int controllerPort;
+    private final Map<String, String> overrides;
     private static final String LOCK_FILE = "bridge.lock";
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
 
@@ -43,9 +45,18 @@ public final class EmbeddedKafkaBroker extends ServiceSupport {
     private volatile FileLock lock;
 
     public EmbeddedKafkaBroker(Path dataDir, int port, int controllerPort) {
+        this(dataDir, port, controllerPort, Map.of());
+    }
+
+    /**
+     * @param overrides broker settings over the ones above, e.g. more listeners with SASL or TLS (the PLAINTEXT
+     *                  and CONTROLLER listeners must stay, under those names)
+     */
+    public EmbeddedKafkaBroker(Path dataDir, int port, int controllerPort, Map<String, String> overrides) {
         this.dataDir = dataDir.toAbsolutePath();
         this.port = port;
         this.controllerPort = controllerPort;
+        this.overrides = Map.copyOf(overrides);
     }
 
     /** The address clients use: {@code 127.0.0.1:<port>}. */
@@ -149,6 +160,7 @@ public final class EmbeddedKafkaBroker extends ServiceSupport {
         p.put("group.initial.rebalance.delay.ms", "0");
         // Topics are created by the bridge with their configured partitions, never implicitly.
         p.put("auto.create.topics.enable", "false");
+        p.putAll(overrides);
         return p;
     }
 

@@ -21,18 +21,22 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * record of a topic, oldest first within each partition, one JSON object per line ({@code partition}, {@code offset},
  * {@code timestamp} in ms, {@code key}, {@code headers}, {@code value}), then exits at the end offsets it saw
  * when it started (or keeps waiting with {@code --follow}). Joins no consumer group and commits nothing. The
- * default address is the bridge's own setting, as a {@code -D} system property or environment variable
- * ({@code bridge.kafka.bootstrap-servers}, else the embedded broker's {@code 127.0.0.1:<bridge.kafka.embedded.port>},
- * 9092 by default).
+ * default address and the security settings are the bridge's own (application.properties, {@code -D}, environment:
+ * {@code bridge.kafka.bootstrap-servers}, else the embedded broker's {@code 127.0.0.1:<bridge.kafka.embedded.port>};
+ * {@code bridge.kafka.security.*}, {@code .sasl.*}, {@code .ssl.*}, {@code .client.*}).
  */
 public final class RecordTail {
 
     private RecordTail() {}
 
-    /** @return the process exit code: 0; 1 when the topic is missing or Kafka does not answer; 2 for bad arguments */
-    public static int run(String[] args) {
+    /**
+     * @param defaultBootstrap the cluster the bridge's settings name (used without {@code --bootstrap-servers})
+     * @param security         the bridge's Kafka security settings ({@link KafkaSecurity#clientProperties()})
+     * @return the process exit code: 0; 1 when the topic is missing or Kafka does not answer; 2 for bad arguments
+     */
+    public static int run(String[] args, String defaultBootstrap, Map<String, Object> security) {
         String topic = null;
-        String bootstrap = defaultBootstrap();
+        String bootstrap = defaultBootstrap;
         boolean follow = false;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
@@ -47,27 +51,18 @@ public final class RecordTail {
             return 2;
         }
         try {
-            return print(topic, bootstrap, follow, System.out);
+            return print(topic, bootstrap, security, follow, System.out);
         } catch (org.apache.kafka.common.errors.TimeoutException e) {
             System.err.println("Kafka at " + bootstrap + " did not answer: " + e.getMessage());
             return 1;
         }
     }
 
-    /** The cluster the bridge started with the same -D settings or environment would use. */
-    static String defaultBootstrap() {
-        String configured = System.getProperty("bridge.kafka.bootstrap-servers",
-                System.getenv().getOrDefault("BRIDGE_KAFKA_BOOTSTRAP_SERVERS", ""));
-        if (!configured.isBlank()) {
-            return configured.trim();
-        }
-        return "127.0.0.1:" + System.getProperty("bridge.kafka.embedded.port",
-                System.getenv().getOrDefault("BRIDGE_KAFKA_EMBEDDED_PORT", "9092")).trim();
-    }
-
     /** @return 0, or 1 when the topic does not exist */
-    static int print(String topic, String bootstrap, boolean follow, PrintStream out) {
+    static int print(String topic, String bootstrap, Map<String, Object> security, boolean follow,
+            PrintStream out) {
         Properties p = new Properties();
+        p.putAll(security);
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ConsumerConfig.CLIENT_ID_CONFIG, "telemetry-bridge-tail");
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");

@@ -94,8 +94,10 @@ public final class TopicInitializer {
             throw new KafkaSetupException("Kafka at " + adminConfig.get(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG)
                     + " did not answer within " + timeoutMs + " ms", e);
         } catch (ExecutionException e) {
+            String security = KafkaErrors.securityProblem(e.getCause());
             throw new KafkaSetupException("Kafka at " + adminConfig.get(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG)
-                    + " could not describe topics: " + e.getCause().getMessage(), e.getCause());
+                    + (security != null ? " refused the bridge: " + security
+                    : " could not describe topics: " + e.getCause()), e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new KafkaSetupException("interrupted while creating topics", e);
@@ -105,9 +107,23 @@ public final class TopicInitializer {
     /** Each topic's {@code max.message.bytes}: the broker refuses a record batch larger than it. */
     private Map<String, Integer> maxMessageBytes(Admin admin, Collection<TopicSpec> topics)
             throws InterruptedException, ExecutionException, TimeoutException {
-        Map<ConfigResource, Config> configs = admin.describeConfigs(topics.stream()
-                .map(t -> new ConfigResource(ConfigResource.Type.TOPIC, t.name())).toList())
-                .all().get(timeoutMs, TimeUnit.MILLISECONDS);
+        Map<ConfigResource, Config> configs;
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+        while (true) {
+            try {
+                configs = admin.describeConfigs(topics.stream()
+                        .map(t -> new ConfigResource(ConfigResource.Type.TOPIC, t.name())).toList())
+                        .all().get(timeoutMs, TimeUnit.MILLISECONDS);
+                break;
+            } catch (ExecutionException e) {
+                // A topic created a moment ago can be unknown to the broker answering until its metadata catches up.
+                if (!(e.getCause() instanceof org.apache.kafka.common.errors.UnknownTopicOrPartitionException)
+                        || System.nanoTime() > deadline) {
+                    throw e;
+                }
+                Thread.sleep(100);
+            }
+        }
         Map<String, Integer> out = new java.util.HashMap<>();
         configs.forEach((resource, config) -> {
             ConfigEntry e = config.get("max.message.bytes");

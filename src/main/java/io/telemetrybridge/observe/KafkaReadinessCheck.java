@@ -91,9 +91,11 @@ public final class KafkaReadinessCheck extends AbstractHealthCheck implements Au
         } catch (Exception e) {
             Throwable cause = e instanceof java.util.concurrent.ExecutionException && e.getCause() != null
                     ? e.getCause() : e;
-            String why = "Kafka at " + adminConfig.get(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG)
-                    + " did not answer within " + timeout.toMillis() + " ms: " + cause.getClass().getSimpleName()
-                    + (cause.getMessage() == null ? "" : ": " + cause.getMessage());
+            String security = io.telemetrybridge.kafka.KafkaErrors.securityProblem(cause);
+            String why = "Kafka at " + adminConfig.get(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG) + (security != null
+                    ? " refused the bridge: " + security
+                    : " did not answer within " + timeout.toMillis() + " ms: " + cause.getClass().getSimpleName()
+                    + (cause.getMessage() == null ? "" : ": " + cause.getMessage()));
             last = new Observation(false, Map.of("reason", why), why);
         }
     }

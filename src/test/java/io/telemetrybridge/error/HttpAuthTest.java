@@ -25,25 +25,14 @@ class HttpAuthTest {
     static final String INGEST = "ingest-7f3c2b9e41d0";
     static final String READ = "read-c18e5a77d2f6";
     static RunningBridge bridge;
+    static io.telemetrybridge.support.LogCapture capture;
     /** Every log line the bridge writes while this class runs. */
-    static final java.util.List<String> LOG = new java.util.concurrent.CopyOnWriteArrayList<>();
-    static org.apache.logging.log4j.core.Appender capture;
+    static java.util.List<String> LOG;
 
     @BeforeAll
     static void start() {
-        var context = (org.apache.logging.log4j.core.LoggerContext) org.apache.logging.log4j.LogManager
-                .getContext(false);
-        capture = new org.apache.logging.log4j.core.appender.AbstractAppender("capture", null, null, true,
-                org.apache.logging.log4j.core.config.Property.EMPTY_ARRAY) {
-            @Override
-            public void append(org.apache.logging.log4j.core.LogEvent event) {
-                LOG.add(event.getMessage().getFormattedMessage()
-                        + (event.getThrown() == null ? "" : " " + event.getThrown()));
-            }
-        };
-        capture.start();
-        context.getConfiguration().getRootLogger().addAppender(capture, null, null);
-        context.updateLoggers();
+        capture = io.telemetrybridge.support.LogCapture.start("capture");
+        LOG = capture.lines();
         bridge = RunningBridge.start(Map.of("bridge.http.auth.ingest.token", "other-ingest-token," + INGEST,
                 "bridge.http.auth.read.token", READ, "bridge.http.cors.allowed-origins", "https://app.example.com"));
     }
@@ -51,10 +40,7 @@ class HttpAuthTest {
     @AfterAll
     static void stop() {
         bridge.close();
-        var context = (org.apache.logging.log4j.core.LoggerContext) org.apache.logging.log4j.LogManager
-                .getContext(false);
-        context.getConfiguration().getRootLogger().removeAppender("capture");
-        context.updateLoggers();
+        capture.close();
     }
 
     @Test
