@@ -97,13 +97,22 @@ public final class HttpErrorPages implements StartupListener {
                     .allowedHeaders(java.util.Set.of("Content-Type", "Content-Encoding", "Authorization",
                             "X-API-Key"))
                     .exposedHeaders(java.util.Set.of("Retry-After"));
-            if (access.allowedOrigins().contains("*")) {
+            boolean any = access.allowedOrigins().contains("*");
+            if (any) {
                 cors.addOrigin("*");
             } else {
                 cors.addOrigins(access.allowedOrigins());
             }
-            router.route("/v1/*").order(-3).handler(cors);
-            router.route("/api/*").order(-3).handler(cors);
+            for (String path : new String[] {"/v1/*", "/api/*"}) {
+                if (!any) {
+                    // Answers differ by Origin: caches must not serve one origin's answer to another.
+                    router.route(path).order(-3).handler(ctx -> {
+                        ctx.response().headers().add("Vary", "Origin");
+                        ctx.next();
+                    });
+                }
+                router.route(path).order(-3).handler(cors);
+            }
         }
         if (!access.ingestTokens().isEmpty()) {
             TokenAuth ingest = new TokenAuth(access.ingestTokens(), "ingest");

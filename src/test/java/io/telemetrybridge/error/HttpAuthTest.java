@@ -112,6 +112,13 @@ class HttpAuthTest {
                 .header("Access-Control-Request-Headers", "content-type,authorization").build());
         assertThat(preflight.statusCode()).isBetween(200, 204);
         assertThat(preflight.headers().firstValue("Access-Control-Allow-Origin")).hasValue("https://app.example.com");
+        assertThat(String.join(",", preflight.headers().allValues("Vary"))).contains("Origin");
+        HttpResponse<String> read = bridge.send(HttpRequest.newBuilder(bridge.uri("/api/v1/stats"))
+                .header("Origin", "https://app.example.com").header("Authorization", "Bearer " + READ).build());
+        assertThat(read.statusCode()).isEqualTo(200);
+        assertThat(read.headers().firstValue("Access-Control-Allow-Origin")).hasValue("https://app.example.com");
+        assertThat(read.headers().allValues("Vary")).as("Vary on %s", read.headers().map()).isNotEmpty()
+                .allMatch(v -> v.contains("Origin"));
 
         HttpResponse<String> other = bridge.send(HttpRequest.newBuilder(bridge.uri("/v1/traces"))
                 .method("OPTIONS", HttpRequest.BodyPublishers.noBody())

@@ -31,6 +31,7 @@ import org.junit.jupiter.api.Test;
 class BrokerPauseIT {
 
     static final int ITEMS = 5;
+    static final int SENDERS = 4;
 
     @Test
     void acknowledgedRequestsAreOnKafkaExactlyOnceAcrossABrokerPause() throws Exception {
@@ -47,7 +48,7 @@ class BrokerPauseIT {
             awaitListening(port);
             try (RunningBridge bridge = RunningBridge.start(Map.of(
                     "bridge.kafka.bootstrap-servers", "127.0.0.1:" + port))) {
-                int request = 0;
+                java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
                 AtomicBoolean probing = new AtomicBoolean(false);
                 Thread prober = new Thread(() -> {
                     while (!Thread.currentThread().isInterrupted()) {
@@ -75,17 +76,27 @@ class BrokerPauseIT {
                         signal("CONT", broker);
                     }
                     long phaseEnd = System.nanoTime() + Duration.ofSeconds(phase == 1 ? 15 : 6).toNanos();
-                    while (System.nanoTime() < phaseEnd) {
-                        long start = System.nanoTime();
-                        HttpResponse<String> r = bridge.post("/api/v1/logs", "application/json",
-                                NumberedBatches.batch(request, ITEMS));
-                        long ms = Duration.ofNanos(System.nanoTime() - start).toMillis();
-                        if (ms > 10_000) {
-                            slowAnswers.add(ms);
-                        }
-                        status.put(request, r.statusCode());
-                        request++;
+                    // Several clients at once, so requests are in flight when the broker stops and resumes.
+                    java.util.concurrent.ExecutorService clients = java.util.concurrent.Executors.newFixedThreadPool(
+                            SENDERS);
+                    for (int c = 0; c < SENDERS; c++) {
+                        clients.submit(() -> {
+                            while (System.nanoTime() < phaseEnd) {
+                                int id = next.getAndIncrement();
+                                long start = System.nanoTime();
+                                HttpResponse<String> r = bridge.post("/api/v1/logs", "application/json",
+                                        NumberedBatches.batch(id, ITEMS));
+                                long ms = Duration.ofNanos(System.nanoTime() - start).toMillis();
+                                if (ms > 10_000) {
+                                    slowAnswers.add(ms);
+                                }
+                                status.put(id, r.statusCode());
+                            }
+                            return null;
+                        });
                     }
+                    clients.shutdown();
+                    assertThat(clients.awaitTermination(60, TimeUnit.SECONDS)).isTrue();
                 }
                 prober.interrupt();
                 prober.join(10_000);
@@ -94,10 +105,11 @@ class BrokerPauseIT {
                     Thread.sleep(250);
                 }
                 assertThat(kafkaCheck(bridge)).as("readiness after the resume").isEqualTo("UP");
+                int last = next.getAndIncrement();
                 HttpResponse<String> after = bridge.post("/api/v1/logs", "application/json",
-                        NumberedBatches.batch(request, ITEMS));
+                        NumberedBatches.batch(last, ITEMS));
                 assertThat(after.statusCode()).as("a request after the resume").isEqualTo(200);
-                status.put(request, 200);
+                status.put(last, 200);
 
                 Map<Integer, Integer> copies = NumberedBatches.recordsPerRequest("127.0.0.1:" + port,
                         bridge.topic("logs"));

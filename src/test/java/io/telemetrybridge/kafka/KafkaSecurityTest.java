@@ -27,6 +27,8 @@ import org.apache.kafka.clients.admin.UserScramCredentialUpsertion;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * The bridge against a real broker that requires SASL_SSL (SCRAM users created through the AdminClient) on one
@@ -56,16 +58,20 @@ class KafkaSecurityTest {
         mtlsPort = KafkaBroker.freePort();
         int controller = KafkaBroker.freePort();
         Map<String, String> secure = new HashMap<>();
+        // SASL binds every interface, so that 127.0.0.2 (a name the broker's certificate does not hold) reaches it.
         secure.put("listeners", "PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controller
-                + ",SASL://127.0.0.1:" + saslPort + ",MTLS://127.0.0.1:" + mtlsPort);
+                + ",SASL://:" + saslPort + ",MTLS://127.0.0.1:" + mtlsPort);
         secure.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + port + ",SASL://127.0.0.1:" + saslPort
                 + ",MTLS://127.0.0.1:" + mtlsPort);
         secure.put("listener.security.protocol.map",
                 "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT,SASL:SASL_SSL,MTLS:SSL");
-        secure.put("sasl.enabled.mechanisms", "SCRAM-SHA-512,SCRAM-SHA-256");
+        secure.put("sasl.enabled.mechanisms", "SCRAM-SHA-512,SCRAM-SHA-256,PLAIN");
         String scram = "org.apache.kafka.common.security.scram.ScramLoginModule required;";
         secure.put("listener.name.sasl.scram-sha-512.sasl.jaas.config", scram);
         secure.put("listener.name.sasl.scram-sha-256.sasl.jaas.config", scram);
+        secure.put("listener.name.sasl.plain.sasl.jaas.config",
+                "org.apache.kafka.common.security.plain.PlainLoginModule required user_plain-user=\"" + PASSWORD
+                        + "\";");
         secure.put("ssl.keystore.type", "PKCS12");
         secure.put("ssl.keystore.location", certs.brokerKeyStore().toString());
         secure.put("ssl.keystore.password", TestCertificates.STORE_PASSWORD);
@@ -78,7 +84,9 @@ class KafkaSecurityTest {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
                 broker.bootstrapServers()))) {
             admin.alterUserScramCredentials(List.of(new UserScramCredentialUpsertion("bridge",
-                    new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_512, 8192), PASSWORD))).all().get();
+                    new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_512, 8192), PASSWORD),
+                    new UserScramCredentialUpsertion("bridge-256",
+                    new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_256, 4096), PASSWORD))).all().get();
         }
     }
 
@@ -115,6 +123,37 @@ class KafkaSecurityTest {
         assertThat(LOG).noneMatch(line -> line.contains(PASSWORD));
         assertThat(LOG).anyMatch(line -> line.contains("Using the Kafka cluster at 127.0.0.1:" + saslPort
                 + " over SASL_SSL (SCRAM-SHA-512 as 'bridge')"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"SCRAM-SHA-256, bridge-256", "PLAIN, plain-user"})
+    void otherMechanismsAndAJavaTrustStoreWork(String mechanism, String user) {
+        Map<String, String> p = saslSettings(Map.of("bridge.kafka.sasl.mechanism", mechanism,
+                "bridge.kafka.sasl.username", user, "bridge.kafka.sasl.password", PASSWORD,
+                // A trust store through the Kafka client keys instead of the PEM file.
+                "bridge.kafka.client.ssl.truststore.type", "PKCS12",
+                "bridge.kafka.client.ssl.truststore.location", certs.caTrustStore().toString(),
+                "bridge.kafka.client.ssl.truststore.password", TestCertificates.STORE_PASSWORD));
+        p.remove("bridge.kafka.ssl.ca-path");
+        try (RunningBridge bridge = RunningBridge.start(p)) {
+            assertWritesAndReadsBack(bridge);
+        }
+    }
+
+    @Test
+    void aHostNameTheCertificateDoesNotHoldIsRefusedUnlessVerifyIsOff() {
+        Map<String, String> other = Map.of("bridge.kafka.bootstrap-servers", "127.0.0.2:" + saslPort,
+                "bridge.kafka.sasl.password", PASSWORD, "bridge.kafka.admin-timeout-ms", "3000");
+        try (RunningBridge bridge = RunningBridge.start(saslSettings(other))) {
+            awaitKafkaCheck(bridge, "does not name the host");
+        }
+        int before = LOG.size();
+        Map<String, String> unverified = new HashMap<>(other);
+        unverified.put("bridge.kafka.ssl.verify", "false");
+        try (RunningBridge bridge = RunningBridge.start(saslSettings(unverified))) {
+            assertWritesAndReadsBack(bridge);
+        }
+        assertThat(LOG.subList(before, LOG.size())).anyMatch(line -> line.startsWith("bridge.kafka.ssl.verify=false"));
     }
 
     @Test

@@ -37,12 +37,19 @@ public final class TestCertificates {
         c.exportPem("client");
         c.signed("https", "CN=localhost", "SAN=dns:localhost,ip:127.0.0.1");
         c.exportPem("https");
+        keytool("-importcert", "-noprompt", "-alias", "ca", "-file", c.caPem().toString(), "-keystore",
+                c.caTrustStore().toString(), "-storetype", "PKCS12", "-storepass", STORE_PASSWORD);
         return c;
     }
 
     /** PEM certificate of the CA that signed the broker's and the client's certificates. */
     public Path caPem() {
         return dir.resolve("ca.pem");
+    }
+
+    /** PKCS#12 trust store holding only the CA's certificate (password {@link #STORE_PASSWORD}). */
+    public Path caTrustStore() {
+        return dir.resolve("ca-trust.p12");
     }
 
     /** PEM certificate of a CA that signed nothing here. */
