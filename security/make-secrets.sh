@@ -1,19 +1,23 @@
 #!/bin/sh
-# Makes what the "secure" compose profile needs, once, into the folder given (a shared volume):
-#   ca.p12 / ca.pem        a private CA (its PEM certificate is what the bridge trusts)
-#   broker.p12             the broker's key and a certificate for the host name "kafka-secure", signed by the CA
-#   store.password         the broker's key store password (also in broker-secrets.properties, which the
-#                          broker reads through Kafka's FileConfigProvider)
-#   bridge.password        the SCRAM-SHA-512 password of the Kafka user "telemetry-bridge"
-#   ingest.token / read.token   the bridge's HTTP tokens
-# Needs a JDK's keytool. Run again only after deleting the folder's contents.
+# Makes what the "secure" compose profile needs, once, into two folders (two volumes, so that each container
+# sees only its own secrets):
+#   BROKER_DIR/broker.p12               the broker's key and a certificate for the host name "kafka-secure",
+#                                       signed by a private CA
+#   BROKER_DIR/broker-secrets.properties  its key store password, read through Kafka's FileConfigProvider
+#   BRIDGE_DIR/ca.pem                   the CA's certificate: what the bridge trusts
+#   BRIDGE_DIR/bridge.password          the SCRAM-SHA-512 password of the Kafka user "telemetry-bridge"
+#   BRIDGE_DIR/ingest.token, read.token the bridge's HTTP tokens
+# The CA's private key is deleted once the broker's certificate is signed. Needs a JDK's keytool.
+# Run again only after emptying both folders.
 set -eu
-out=${1:?usage: make-secrets.sh DIR}
-cd "$out"
-if [ -f broker.p12 ]; then
-  echo "secrets already made in $out"
+broker=${1:?usage: make-secrets.sh BROKER_DIR BRIDGE_DIR}
+bridge=${2:?usage: make-secrets.sh BROKER_DIR BRIDGE_DIR}
+if [ -f "$broker/broker.p12" ]; then
+  echo "secrets already made in $broker and $bridge"
   exit 0
 fi
+work=$(mktemp -d)
+cd "$work"
 random() { head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n'; }
 random > store.password
 random > bridge.password
@@ -31,7 +35,9 @@ keytool -gencert -alias ca -keystore ca.p12 -storepass "$pass" -infile broker.cs
   -ext SAN=dns:kafka-secure,dns:localhost -validity 825
 keytool -importcert -noprompt -alias ca -file ca.pem -keystore broker.p12 -storepass "$pass"
 keytool -importcert -alias broker -file broker.pem -keystore broker.p12 -storepass "$pass"
-rm broker.csr
-# Readable by the broker and the bridge containers, which do not run as root.
-chmod 644 ./*
-echo "secrets made in $out"
+mv broker.p12 broker-secrets.properties "$broker"/
+mv ca.pem bridge.password ingest.token read.token "$bridge"/
+cd / && rm -rf "$work"
+# Readable by the broker and bridge containers, which do not run as root; each sees only its own folder.
+chmod 644 "$broker"/* "$bridge"/*
+echo "secrets made in $broker and $bridge"

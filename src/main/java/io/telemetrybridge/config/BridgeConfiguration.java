@@ -108,6 +108,11 @@ public final class BridgeConfiguration implements CamelConfiguration, AutoClosea
             // Added after the error pages, so its requests meet the router with all their handlers in place.
             context.addStartupListener(settings.https());
         }
+        if (settings.httpAccess().readTokens().isEmpty()) {
+            LOG.warn("The read endpoints (queries, trace lookups, stats, cluster, topics) are open to anyone who can "
+                    + "reach port {}: set bridge.http.auth.read.token (README, Security)", context
+                    .getPropertiesComponent().resolveProperty("camel.server.port").orElse("4318"));
+        }
         if (settings.httpAccess().ingestTokens().isEmpty()) {
             LOG.warn("The ingestion endpoints are open to anyone who can reach port {}: set "
                     + "bridge.http.auth.ingest.token (README, Security)", context.getPropertiesComponent()

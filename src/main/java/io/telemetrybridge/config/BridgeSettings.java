@@ -206,7 +206,14 @@ public record BridgeSettings(
     private static KafkaSecurity kafkaSecurity(Reader r, PropertiesComponent properties) {
         String prefix = PREFIX + "kafka.client.";
         Map<String, String> passthrough = new java.util.TreeMap<>();
-        for (String k : keysUnder(properties, prefix).stringPropertyNames()) {
+        java.util.Properties raw = keysUnder(properties, prefix);
+        String jaasKey = prefix + "sasl.jaas.config";
+        if (raw.containsKey(jaasKey) && !raw.getProperty(jaasKey).contains("{{")) {
+            // Camel's start-up summary prints this key's value, password included.
+            r.errors.add(jaasKey + ": would show its password in the log; use " + PREFIX + "kafka.sasl-jaas-config "
+                    + "(masked), or {{env:NAME}} as the value");
+        }
+        for (String k : raw.stringPropertyNames()) {
             // Resolved through Camel, so {{env:NAME}} placeholders keep secrets out of the file.
             String v = properties.resolveProperty(k).orElse(System.getProperty(k, ""));
             passthrough.put(k.substring(prefix.length()), v.trim());
@@ -229,6 +236,12 @@ public record BridgeSettings(
         if (port > 65_535) {
             r.errors.add(PREFIX + "http.tls.port: expected a port from 1 to 65535, got " + port);
         }
+        for (String other : new String[] {"camel.server.port", "camel.management.port"}) {
+            // Vert.x would share one port between two servers and answer half the connections with each.
+            if (String.valueOf(port).equals(properties.resolveProperty(other).orElse("").trim())) {
+                r.errors.add(PREFIX + "http.tls.port: must differ from " + other + " (both " + port + ")");
+            }
+        }
         String host = r.text("http.tls.host", "");
         if (host.isEmpty()) {
             host = properties.resolveProperty("camel.server.host").orElse("").trim();
@@ -242,7 +255,7 @@ public record BridgeSettings(
             }
             try {
                 String pem = java.nio.file.Files.readString(Path.of(f[1]), java.nio.charset.StandardCharsets.US_ASCII);
-                if (pem.contains("ENCRYPTED PRIVATE KEY")) {
+                if (pem.contains("ENCRYPTED PRIVATE KEY") || pem.contains("Proc-Type: 4,ENCRYPTED")) {
                     r.errors.add(PREFIX + f[0] + ": " + f[1] + " is encrypted; the HTTPS server needs an unencrypted "
                             + "key (protect the file instead)");
                 } else if (!pem.contains(f[2] + "-----")) {
@@ -255,18 +268,22 @@ public record BridgeSettings(
         return new HttpsListener((int) port, host, Path.of(cert), Path.of(key));
     }
 
+    private static String tokenFileProblem(java.io.IOException e) {
+        return String.valueOf(e.getMessage()).endsWith("holds no token") ? e.getMessage() : "cannot read " + e.getMessage();
+    }
+
     private static HttpAccess httpAccess(Reader r) {
         List<String> ingest = List.of();
         List<String> read = List.of();
         try {
             ingest = HttpAccess.tokens(r.text("http.auth.ingest.token", ""), r.text("http.auth.ingest.token-file", ""));
         } catch (java.io.IOException e) {
-            r.errors.add(PREFIX + "http.auth.ingest.token-file: cannot read " + e.getMessage());
+            r.errors.add(PREFIX + "http.auth.ingest.token-file: " + tokenFileProblem(e));
         }
         try {
             read = HttpAccess.tokens(r.text("http.auth.read.token", ""), r.text("http.auth.read.token-file", ""));
         } catch (java.io.IOException e) {
-            r.errors.add(PREFIX + "http.auth.read.token-file: cannot read " + e.getMessage());
+            r.errors.add(PREFIX + "http.auth.read.token-file: " + tokenFileProblem(e));
         }
         List<String> origins = java.util.Arrays.stream(r.text("http.cors.allowed-origins", "").split(","))
                 .map(String::trim).filter(o -> !o.isEmpty()).toList();

@@ -25,18 +25,27 @@ public record HttpAccess(List<String> ingestTokens, List<String> readTokens, Lis
         allowedOrigins = List.copyOf(allowedOrigins);
     }
 
-    /** Tokens from {@code inline} (comma-separated) and from {@code file} (one per line, # comments). */
+    /**
+     * Tokens from {@code inline} (comma-separated) and from {@code file} (one per line, # comments).
+     *
+     * @throws IOException when the file cannot be read or holds no token
+     */
     static List<String> tokens(String inline, String file) throws IOException {
         List<String> out = new ArrayList<>();
         if (inline != null) {
             Arrays.stream(inline.split(",")).map(String::trim).filter(t -> !t.isEmpty()).forEach(out::add);
         }
         if (file != null && !file.isBlank()) {
+            int before = out.size();
             for (String line : Files.readAllLines(Path.of(file.trim()))) {
                 String t = line.trim();
                 if (!t.isEmpty() && !t.startsWith("#")) {
                     out.add(t);
                 }
+            }
+            if (out.size() == before) {
+                // A file meant to close the endpoints must not leave them open because it is empty.
+                throw new IOException(file.trim() + " holds no token");
             }
         }
         return out;

@@ -60,19 +60,19 @@ public final class HttpErrorPages implements StartupListener {
         }
         guard(router);
         InFlightLimit limit = new InFlightLimit(maxInFlight, retryAfterSeconds);
+        // Ordered after every route, also those a live route reload adds later, so it only sees what no route
+        // took: other methods, or paths nothing serves (any path, not only /v1 and /api).
+        router.route("/*").order(LAST).handler(ctx -> {
+            String allowed = allowed(context, ctx.request().path());
+            if (allowed.isEmpty()) {
+                answer(ctx, 404, "Not Found", "no endpoint at " + ctx.request().path());
+            } else {
+                ctx.response().putHeader("Allow", allowed);
+                answer(ctx, 405, "Method Not Allowed", "only " + allowed + " is allowed here");
+            }
+        });
         for (String path : new String[] {"/v1/*", "/api/*"}) {
             router.route(path).order(-1).handler(limit);
-            // Ordered after every route, also those a live route reload adds later, so it only sees what no
-            // route took: other methods.
-            router.route(path).order(LAST).handler(ctx -> {
-                String allowed = allowed(context, ctx.request().path());
-                if (allowed.isEmpty()) {
-                    answer(ctx, 404, "Not Found", "no endpoint at " + ctx.request().path());
-                } else {
-                    ctx.response().putHeader("Allow", allowed);
-                    answer(ctx, 405, "Method Not Allowed", "only " + allowed + " is allowed here");
-                }
-            });
             // The body handler fails the request with 413 before any route runs.
             router.route(path).failureHandler(ctx -> {
                 if (ctx.statusCode() == 413) {
@@ -154,7 +154,7 @@ public final class HttpErrorPages implements StartupListener {
     /**
      * Ends the request with the bridge's error body, before any route ran: a {@code google.rpc.Status} on the
      * OTLP paths (protobuf when the request was protobuf), our JSON error elsewhere. The request body is not
-     * read, so the connection is closed after the answer.
+     * read, so an HTTP/1.x connection is closed after the answer.
      */
     static void answer(RoutingContext ctx, int status, String error, String message, Code rpcCode) {
         if (ctx.response().ended()) {
@@ -175,9 +175,12 @@ public final class HttpErrorPages implements StartupListener {
                 body = JSON.writeValueAsBytes(json);
             }
             ctx.response().setStatusCode(status)
-                    .putHeader("Content-Type", protobuf ? OtlpRequests.PROTOBUF : "application/json")
-                    .putHeader("Connection", "close")
-                    .end(Buffer.buffer(body));
+                    .putHeader("Content-Type", protobuf ? OtlpRequests.PROTOBUF : "application/json");
+            // HTTP/2 forbids connection headers (RFC 9113, 8.2.2): there the stream ends alone.
+            if (ctx.request().version() != io.vertx.core.http.HttpVersion.HTTP_2) {
+                ctx.response().putHeader("Connection", "close");
+            }
+            ctx.response().end(Buffer.buffer(body));
         } catch (IOException e) {
             ctx.response().setStatusCode(status).end();
         }

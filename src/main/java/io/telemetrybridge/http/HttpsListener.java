@@ -16,9 +16,10 @@ import org.slf4j.LoggerFactory;
 /**
  * HTTPS for the ingestion and query endpoints ({@code bridge.http.tls.*}; README, "Security"): a second Vert.x
  * server, TLS only, on its own port, that hands every request to the same router as the plain server on
- * {@code camel.server.port} (the same routes, tokens, CORS, in-flight bound and error pages). HTTP/2 and
- * HTTP/1.1 are offered through ALPN. The certificate chain and the private key (PKCS#8 or PKCS#1, unencrypted)
- * are PEM files read at start-up; a file that cannot be used stops the start-up with its path.
+ * {@code camel.server.port} (the same routes, tokens, CORS, in-flight bound and error pages). HTTP/2, HTTP/1.1
+ * and HTTP/1.0 are offered through ALPN. The certificate chain and the private key (PKCS#8 or PKCS#1,
+ * unencrypted) are PEM files read at start-up; a file that cannot be used, or a key that is not the
+ * certificate's, stops the start-up with its path; an expired or soon expiring certificate is logged.
  *
  * @param port     port of the HTTPS server
  * @param host     interface it binds to
@@ -28,6 +29,7 @@ import org.slf4j.LoggerFactory;
 public record HttpsListener(int port, String host, Path certPath, Path keyPath) implements StartupListener {
 
     private static final Logger LOG = LoggerFactory.getLogger(HttpsListener.class);
+    private static final int EXPIRY_WARNING_DAYS = 14;
 
     @Override
     public void onCamelContextStarted(CamelContext context, boolean alreadyStarted) {
@@ -43,12 +45,14 @@ public record HttpsListener(int port, String host, Path certPath, Path keyPath) 
         if (router == null) {
             throw new IllegalStateException("bridge.http.tls.port: the HTTP server (camel.server.*) is not running");
         }
+        PemKeyCertOptions pem = new PemKeyCertOptions().setCertPath(certPath.toString())
+                .setKeyPath(keyPath.toString());
+        checkPair(pem.getKeyManagerFactory(router.vertx()));
         HttpServerOptions options = new HttpServerOptions()
                 .setSsl(true)
                 .setUseAlpn(true)
-                .setAlpnVersions(List.of(HttpVersion.HTTP_2, HttpVersion.HTTP_1_1))
-                .setKeyCertOptions(new PemKeyCertOptions().setCertPath(certPath.toString())
-                        .setKeyPath(keyPath.toString()))
+                .setAlpnVersions(List.of(HttpVersion.HTTP_2, HttpVersion.HTTP_1_1, HttpVersion.HTTP_1_0))
+                .setKeyCertOptions(pem)
                 .setHost(host)
                 .setPort(port);
         HttpServer server = router.vertx().createHttpServer(options).requestHandler(router);
@@ -58,12 +62,69 @@ public record HttpsListener(int port, String host, Path certPath, Path keyPath) 
             throw new IllegalStateException("bridge.http.tls: cannot serve HTTPS on " + host + ":" + port + " with "
                     + certPath + " and " + keyPath + ": " + e.getCause().getMessage(), e.getCause());
         }
-        LOG.info("HTTPS (HTTP/2 and HTTP/1.1) on {}:{}, certificate {}", host, server.actualPort(), certPath);
+        LOG.info("HTTPS (HTTP/2 and HTTP/1.x) on {}:{}, certificate {}", host, server.actualPort(), certPath);
         context.addService(new org.apache.camel.support.service.ServiceSupport() {
             @Override
             protected void doStop() throws Exception {
                 server.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
             }
         }, true, false);
+    }
+
+    /**
+     * Stops the start-up when the key does not belong to the certificate (every handshake would fail), and warns
+     * when the certificate is expired, not yet valid, or expires within {@link #EXPIRY_WARNING_DAYS} days.
+     */
+    private void checkPair(javax.net.ssl.KeyManagerFactory factory) throws Exception {
+        javax.net.ssl.X509KeyManager manager = null;
+        for (javax.net.ssl.KeyManager m : factory.getKeyManagers()) {
+            if (m instanceof javax.net.ssl.X509KeyManager x) {
+                manager = x;
+            }
+        }
+        java.util.Set<String> aliases = new java.util.LinkedHashSet<>();
+        for (String type : new String[] {"RSA", "EC", "EdDSA", "Ed25519"}) {
+            String[] found = manager == null ? null : manager.getServerAliases(type, null);
+            if (found != null) {
+                aliases.addAll(List.of(found));
+            }
+        }
+        for (String alias : aliases) {
+            java.security.PrivateKey key = manager.getPrivateKey(alias);
+            java.security.cert.X509Certificate[] chain = manager.getCertificateChain(alias);
+            if (key == null || chain == null || chain.length == 0) {
+                continue;
+            }
+            java.security.cert.X509Certificate cert = chain[0];
+            String algorithm = switch (key.getAlgorithm()) {
+                case "RSA" -> "SHA256withRSA";
+                case "EC" -> "SHA256withECDSA";
+                case "Ed25519", "EdDSA" -> "Ed25519";
+                default -> null;
+            };
+            if (algorithm != null) {
+                byte[] probe = "telemetry-bridge".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+                java.security.Signature sign = java.security.Signature.getInstance(algorithm);
+                sign.initSign(key);
+                sign.update(probe);
+                byte[] signature = sign.sign();
+                java.security.Signature verify = java.security.Signature.getInstance(algorithm);
+                verify.initVerify(cert.getPublicKey());
+                verify.update(probe);
+                if (!verify.verify(signature)) {
+                    throw new IllegalStateException("bridge.http.tls.key-path: " + keyPath + " is not the key of the "
+                            + "certificate in " + certPath + " (" + cert.getSubjectX500Principal() + ")");
+                }
+            }
+            java.time.Instant notAfter = cert.getNotAfter().toInstant();
+            java.time.Instant now = java.time.Instant.now();
+            if (now.isAfter(notAfter) || now.isBefore(cert.getNotBefore().toInstant())) {
+                LOG.warn("The HTTPS certificate {} ({}) is not valid now: valid from {} to {}; clients will refuse it",
+                        certPath, cert.getSubjectX500Principal(), cert.getNotBefore().toInstant(), notAfter);
+            } else if (now.plus(java.time.Duration.ofDays(EXPIRY_WARNING_DAYS)).isAfter(notAfter)) {
+                LOG.warn("The HTTPS certificate {} ({}) expires on {}", certPath, cert.getSubjectX500Principal(),
+                        notAfter);
+            }
+        }
     }
 }

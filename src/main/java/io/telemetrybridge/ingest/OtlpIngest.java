@@ -28,8 +28,9 @@ import org.apache.camel.Exchange;
 
 /**
  * Route steps of the OTLP/HTTP receiver ({@code POST /v1/traces|metrics|logs}): decode the export request,
- * leave out invalid items and, in the {@code json} encoding, items too large for Kafka (both reported as
- * {@code partial_success}; an oversized item also becomes a dead letter holding its size, not its bytes), turn the rest into records with the signal's
+ * leave out invalid items and items too large for Kafka even alone (both reported as {@code partial_success}; an
+ * oversized item also becomes a dead letter holding its size, not its bytes, once the rest is on Kafka), turn the
+ * rest into records with the signal's
  * configured {@link OtlpEncoding}, and after Kafka acknowledged them all answer 200 with the
  * Export*ServiceResponse in the request's encoding. Source: OTLP specification, "OTLP/HTTP".
  */
@@ -39,6 +40,9 @@ public final class OtlpIngest {
     public static final String JSON = "otlpJson";
     private static final String REJECTED = "otlpRejected";
     private static final String REJECTED_MESSAGE = "otlpRejectedMessage";
+    private static final String OVERSIZED = "otlpOversized";
+    /** Dead letters written for the oversized items of one request; one more counts the others. */
+    private static final int MAX_OVERSIZED_LETTERS = 10;
     static final String SOURCE = "otlp-http";
 
     private final OtlpRequests requests;
@@ -63,6 +67,8 @@ public final class OtlpIngest {
         exchange.setProperty(TelemetryRecords.SIGNAL, s);
         exchange.setProperty(JSON, !isProtobuf(contentType));
         byte[] body = exchange.getMessage().getBody(byte[].class);
+        // Kept as bytes: a dead letter of this request reads the body again.
+        exchange.getMessage().setBody(body);
         meters.requestBytes(s, SOURCE, body == null ? 0 : body.length);
         Message request;
         try {
@@ -80,20 +86,41 @@ public final class OtlpIngest {
         String message = valid.message();
         List<KeyedRecord> publish = fitted.records();
         List<DeadLetter> oversized = new ArrayList<>();
-        for (KeyedRecord tooLarge : fitted.tooLarge()) {
-            // A single span, log record or data point over the limit: left out, as partial success.
-            OversizedRecordException e = records.oversized(s, tooLarge, "item (" + encoding.name() + ")");
-            rejected++;
-            message = (message == null ? "" : message + "; ") + e.getMessage();
-            oversized.add(DeadLetter.of(s.id(), SOURCE, exchange.getFromRouteId(), e, new byte[0])
-                    .with("record.size", tooLarge.value().length)
-                    .with("record.key", tooLarge.key()));
+        long tooLargeItems = 0;
+        long unlistedItems = 0;
+        for (OtlpEncoding.TooLarge tooLarge : fitted.tooLarge()) {
+            // Cannot be cut further: left out, as partial success, and dead-lettered once Kafka took the rest.
+            tooLargeItems += tooLarge.items();
+            if (oversized.size() < MAX_OVERSIZED_LETTERS) {
+                OversizedRecordException e = records.oversized(s, tooLarge.record(), "item (" + encoding.name() + ")");
+                oversized.add(DeadLetter.ofHttpRequest(exchange, SOURCE, e)
+                        .with("record.size", tooLarge.record().value().length)
+                        .with("record.key", tooLarge.record().key())
+                        .with("record.items", tooLarge.items()));
+            } else {
+                unlistedItems += tooLarge.items();
+            }
+        }
+        if (unlistedItems > 0) {
+            // Letters of oversized items hold metadata only: past a few, one letter counts the rest.
+            OtlpEncoding.TooLarge more = fitted.tooLarge().get(MAX_OVERSIZED_LETTERS);
+            oversized.add(DeadLetter.ofHttpRequest(exchange, SOURCE, records.oversized(s, more.record(),
+                    "item (" + encoding.name() + ")"))
+                    .with("record.items", unlistedItems)
+                    .with("records.unlisted", fitted.tooLarge().size() - MAX_OVERSIZED_LETTERS));
         }
         if (publish.isEmpty() && !fitted.tooLarge().isEmpty()) {
             // Nothing of it fits: the request as a whole is refused (413), and dead-lettered as such.
-            throw records.oversized(s, fitted.tooLarge().get(0), "");
+            throw records.oversized(s, fitted.tooLarge().get(0).record(), "");
         }
-        oversized.forEach(deadLetters::publish);
+        if (tooLargeItems > 0) {
+            rejected += tooLargeItems;
+            // One sentence however many: the count, the first reason.
+            String first = records.oversized(s, fitted.tooLarge().get(0).record(), "").getMessage();
+            message = (message == null ? "" : message + "; ") + tooLargeItems + " item(s) too large for Kafka in "
+                    + fitted.tooLarge().size() + " record(s), e.g.: " + first;
+        }
+        exchange.setProperty(OVERSIZED, oversized);
         if (rejected > 0) {
             meters.rejected(s, SOURCE, rejected);
         }
@@ -105,6 +132,9 @@ public final class OtlpIngest {
     /** Answers 200 with the Export*ServiceResponse, in the request's encoding. */
     public void respond(Exchange exchange) throws IOException {
         meters.published(exchange);
+        // Only now: a request answered 503 and sent again must not dead-letter its items twice.
+        List<?> oversized = exchange.getProperty(OVERSIZED, List.of(), List.class);
+        oversized.forEach(letter -> deadLetters.publish((DeadLetter) letter));
         Signal signal = exchange.getProperty(TelemetryRecords.SIGNAL, Signal.class);
         long rejected = exchange.getProperty(REJECTED, 0L, Long.class);
         String message = exchange.getProperty(REJECTED_MESSAGE, "", String.class);

@@ -42,6 +42,13 @@ public final class KafkaErrors {
             }
             return "TLS handshake failed: " + hint + " [" + root + "]";
         }
+        if (e instanceof org.apache.kafka.common.errors.UnsupportedSaslMechanismException) {
+            return "the broker does not enable this SASL mechanism: " + e.getMessage()
+                    + " (check bridge.kafka.sasl.mechanism)";
+        }
+        if (e instanceof org.apache.kafka.common.errors.IllegalSaslStateException) {
+            return "SASL handshake failed: " + e.getMessage() + " (check bridge.kafka.security.protocol for this port)";
+        }
         if (e instanceof AuthorizationException) {
             return "not authorized: " + e.getMessage() + " (the bridge's principal needs ACLs to describe the "
                     + "cluster and to create, describe, write and read its topics)";

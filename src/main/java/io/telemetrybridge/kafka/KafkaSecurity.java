@@ -24,7 +24,8 @@ import org.apache.kafka.common.config.SslConfigs;
  * <ul>
  *   <li>{@code bridge.kafka.security.protocol}: PLAINTEXT (default), SSL, SASL_PLAINTEXT or SASL_SSL.</li>
  *   <li>{@code bridge.kafka.sasl.mechanism}: PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512, with
- *       {@code .username} and {@code .password} (or {@code .password-file}).</li>
+ *       {@code .username} and {@code .password} (or {@code .password-file}); any other mechanism with
+ *       {@code bridge.kafka.sasl-jaas-config}, a JAAS configuration (a key Camel masks in its log).</li>
  *   <li>{@code bridge.kafka.ssl.ca-path}: PEM file of the CA certificates to trust (else the JVM's trust store);
  *       {@code .certificate-path} and {@code .key-path}: PEM client certificate chain and PKCS#8 private key for
  *       mutual TLS; {@code .key-password} (or {@code .key-password-file}) when the key is encrypted;
@@ -96,14 +97,28 @@ public final class KafkaSecurity {
         String password = secret(text, "sasl.password", errors);
         boolean passwordUnreadable = password == null;
         password = passwordUnreadable ? "" : password;
-        if (!mechanism.isEmpty() || !username.isEmpty() || !password.isEmpty()) {
+        String jaas = text.apply("sasl-jaas-config");
+        if (!jaas.isEmpty()) {
+            // Any mechanism (OAUTHBEARER, GSSAPI, ...) with its own login module; Camel masks this key in its log.
+            if (!sasl) {
+                errors.add(PREFIX + "sasl-jaas-config: needs " + PREFIX + "security.protocol SASL_SSL or "
+                        + "SASL_PLAINTEXT, got " + protocol);
+            } else if (!username.isEmpty() || !password.isEmpty()) {
+                errors.add(PREFIX + "sasl-jaas-config: set it or " + PREFIX + "sasl.username and .password, not both");
+            } else if (mechanism.isEmpty()) {
+                errors.add(PREFIX + "sasl.mechanism: needed with " + PREFIX + "sasl-jaas-config");
+            } else {
+                p.put(SaslConfigs.SASL_MECHANISM, mechanism);
+                p.put(SaslConfigs.SASL_JAAS_CONFIG, jaas);
+            }
+        } else if (!mechanism.isEmpty() || !username.isEmpty() || !password.isEmpty()) {
             if (!sasl) {
                 errors.add(PREFIX + "sasl.*: SASL settings need " + PREFIX
                         + "security.protocol SASL_SSL or SASL_PLAINTEXT, got " + protocol);
             } else if (!MECHANISMS.contains(mechanism)) {
-                errors.add(PREFIX + "sasl.mechanism: expected PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512, got '" + mechanism
-                        + "' (other mechanisms: " + PREFIX + "client.sasl.mechanism and "
-                        + PREFIX + "client.sasl.jaas.config)");
+                errors.add(PREFIX + "sasl.mechanism: with a username and password, expected PLAIN, SCRAM-SHA-256 or "
+                        + "SCRAM-SHA-512, got '" + mechanism + "' (other mechanisms: " + PREFIX
+                        + "sasl-jaas-config with the mechanism's login module)");
             } else if (passwordUnreadable) {
                 // already reported
             } else if (username.isEmpty() || password.isEmpty()) {
@@ -149,6 +164,19 @@ public final class KafkaSecurity {
             } else if (!cert.isEmpty()) {
                 String chain = pemFile("ssl.certificate-path", cert, "CERTIFICATE", errors);
                 String privateKey = pemFile("ssl.key-path", key, "PRIVATE KEY", errors);
+                if (privateKey != null && privateKey.contains("-----BEGIN ENCRYPTED PRIVATE KEY-----")) {
+                    if (keyPassword.isEmpty()) {
+                        errors.add(PREFIX + "ssl.key-path: " + key + " is encrypted: set " + PREFIX
+                                + "ssl.key-password (or .key-password-file)");
+                        privateKey = null;
+                    } else if (pbes2(privateKey)) {
+                        errors.add(PREFIX + "ssl.key-path: " + key + " is encrypted with PBES2 (OpenSSL 3's default), "
+                                + "which Java 17 cannot read: re-encrypt it with openssl pkcs8 -topk8 -v1 "
+                                + "PBE-SHA1-3DES -in KEY -out KEY.pk8, or store it unencrypted (-nocrypt) in a protected "
+                                + "file");
+                        privateKey = null;
+                    }
+                }
                 if (chain != null && privateKey != null) {
                     p.put(SslConfigs.SSL_KEYSTORE_TYPE_CONFIG, "PEM");
                     p.put(SslConfigs.SSL_KEYSTORE_CERTIFICATE_CHAIN_CONFIG, chain);
@@ -243,6 +271,25 @@ public final class KafkaSecurity {
             return null;
         }
         return pem.trim();
+    }
+
+    /** Whether an encrypted PKCS#8 PEM key names PBES2 (OID 1.2.840.113549.1.5.13) as its encryption scheme. */
+    static boolean pbes2(String pem) {
+        String body = pem.replaceAll("-----[^-]+-----", "").replaceAll("\\s", "");
+        byte[] der;
+        try {
+            der = java.util.Base64.getDecoder().decode(body);
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+        byte[] oid = {0x06, 0x09, 0x2A, (byte) 0x86, 0x48, (byte) 0x86, (byte) 0xF7, 0x0D, 0x01, 0x05, 0x0D};
+        // The scheme is the first thing in the structure: look only at its start.
+        for (int i = 0; i + oid.length <= Math.min(der.length, 32); i++) {
+            if (java.util.Arrays.equals(der, i, i + oid.length, oid, 0, oid.length)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Escapes a value for a double-quoted JAAS option. */

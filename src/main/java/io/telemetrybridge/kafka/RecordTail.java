@@ -55,6 +55,11 @@ public final class RecordTail {
         } catch (org.apache.kafka.common.errors.TimeoutException e) {
             System.err.println("Kafka at " + bootstrap + " did not answer: " + e.getMessage());
             return 1;
+        } catch (org.apache.kafka.common.KafkaException e) {
+            String refused = KafkaErrors.securityProblem(e);
+            System.err.println("Kafka at " + bootstrap + " refused tail: " + (refused != null ? refused
+                    : e.getMessage()));
+            return 1;
         }
     }
 

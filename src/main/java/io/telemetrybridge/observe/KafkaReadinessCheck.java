@@ -92,10 +92,13 @@ public final class KafkaReadinessCheck extends AbstractHealthCheck implements Au
             Throwable cause = e instanceof java.util.concurrent.ExecutionException && e.getCause() != null
                     ? e.getCause() : e;
             String security = io.telemetrybridge.kafka.KafkaErrors.securityProblem(cause);
+            String detail = cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : ": " + cause.getMessage());
+            boolean silent = cause instanceof java.util.concurrent.TimeoutException
+                    || cause instanceof org.apache.kafka.common.errors.TimeoutException;
             String why = "Kafka at " + adminConfig.get(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG) + (security != null
                     ? " refused the bridge: " + security
-                    : " did not answer within " + timeout.toMillis() + " ms: " + cause.getClass().getSimpleName()
-                    + (cause.getMessage() == null ? "" : ": " + cause.getMessage()));
+                    : silent ? " did not answer within " + timeout.toMillis() + " ms: " + detail
+                    : " failed: " + detail);
             last = new Observation(false, Map.of("reason", why), why);
         }
     }

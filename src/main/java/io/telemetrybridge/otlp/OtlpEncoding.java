@@ -32,10 +32,19 @@ public interface OtlpEncoding {
     List<KeyedRecord> encode(Signal signal, Message request) throws IOException;
 
     /**
-     * Records that each fit, and the items that cannot: {@code tooLarge} holds one record per span, log record or
-     * metric data point whose record alone does not fit (it is refused; everything else is published).
+     * Records that each fit, and what cannot: {@code tooLarge} holds the records that do not fit although they
+     * cannot be cut further (refused; everything else is published).
      */
-    record Fitted(List<KeyedRecord> records, List<KeyedRecord> tooLarge) {}
+    record Fitted(List<KeyedRecord> records, List<TooLarge> tooLarge) {}
+
+    /**
+     * A record too large for Kafka that cannot be cut: one span, log record or data point, or, when a resource's
+     * own attributes alone exceed the limit, that resource with all its items.
+     *
+     * @param record the record as it would be (its size is reported)
+     * @param items  spans, log records or data points it holds (the partial_success count)
+     */
+    record TooLarge(KeyedRecord record, long items) {}
 
     /**
      * Encodes {@code request} into records that each pass {@code fits} (the size limit of the signal's topic).
@@ -45,9 +54,13 @@ public interface OtlpEncoding {
     default Fitted encode(Signal signal, Message request, java.util.function.Predicate<KeyedRecord> fits)
             throws IOException {
         List<KeyedRecord> records = new java.util.ArrayList<>();
-        List<KeyedRecord> tooLarge = new java.util.ArrayList<>();
+        List<TooLarge> tooLarge = new java.util.ArrayList<>();
         for (KeyedRecord r : encode(signal, request)) {
-            (fits.test(r) ? records : tooLarge).add(r);
+            if (fits.test(r)) {
+                records.add(r);
+            } else {
+                tooLarge.add(new TooLarge(r, 1));
+            }
         }
         return new Fitted(records, tooLarge);
     }

@@ -90,7 +90,7 @@ final class OtlpProtoEncoding implements OtlpEncoding {
     public Fitted encode(Signal signal, Message request, java.util.function.Predicate<KeyedRecord> fits)
             throws IOException {
         List<KeyedRecord> records = new ArrayList<>();
-        List<KeyedRecord> tooLarge = new ArrayList<>();
+        List<TooLarge> tooLarge = new ArrayList<>();
         switch (signal) {
             case TRACES -> {
                 for (ResourceSpans rs : ((ExportTraceServiceRequest) request).getResourceSpansList()) {
@@ -107,7 +107,7 @@ final class OtlpProtoEncoding implements OtlpEncoding {
                             grouped(u).forEach((scope, items) -> b.addScopeSpans(group.getScopeSpans(scope).toBuilder()
                                     .clearSpans().addAllSpans(items.stream().map(Span.class::cast).toList())));
                             return ExportTraceServiceRequest.newBuilder().addResourceSpans(b).build();
-                        }, fits, records, tooLarge);
+                        }, fits, records, tooLarge, true);
                     }
                 }
             }
@@ -126,7 +126,7 @@ final class OtlpProtoEncoding implements OtlpEncoding {
                         byScope.forEach((scope, items) -> b.addScopeMetrics(rm.getScopeMetrics(scope).toBuilder()
                                 .clearMetrics().addAllMetrics(merged(items))));
                         return ExportMetricsServiceRequest.newBuilder().addResourceMetrics(b).build();
-                    }, fits, records, tooLarge);
+                    }, fits, records, tooLarge, true);
                 }
             }
             case LOGS -> {
@@ -142,7 +142,7 @@ final class OtlpProtoEncoding implements OtlpEncoding {
                         grouped(u).forEach((scope, items) -> b.addScopeLogs(rl.getScopeLogs(scope).toBuilder()
                                 .clearLogRecords().addAllLogRecords(items.stream().map(LogRecord.class::cast).toList())));
                         return ExportLogsServiceRequest.newBuilder().addResourceLogs(b).build();
-                    }, fits, records, tooLarge);
+                    }, fits, records, tooLarge, true);
                 }
             }
         }
@@ -151,11 +151,12 @@ final class OtlpProtoEncoding implements OtlpEncoding {
 
     /**
      * Adds {@code units} as one record when it fits, else halves them (a metric's data points too) and tries
-     * again: O(n log n) bytes encoded, and every piece keeps its resource, scope and key.
+     * again: O(n log n) bytes encoded, and every piece keeps its resource, scope and key. When even the resource
+     * with no items does not fit ({@code top} call only), all its items are refused as one.
      */
     private void pack(String key, List<Unit> units, java.util.function.Function<List<Unit>, Message> build,
-            java.util.function.Predicate<KeyedRecord> fits, List<KeyedRecord> records, List<KeyedRecord> tooLarge)
-            throws IOException {
+            java.util.function.Predicate<KeyedRecord> fits, List<KeyedRecord> records, List<TooLarge> tooLarge,
+            boolean top) throws IOException {
         if (units.isEmpty()) {
             return;
         }
@@ -164,17 +165,40 @@ final class OtlpProtoEncoding implements OtlpEncoding {
             records.add(record);
             return;
         }
+        if (top) {
+            KeyedRecord envelope = new KeyedRecord(key, bytes(build.apply(List.of())));
+            if (!fits.test(envelope)) {
+                tooLarge.add(new TooLarge(envelope, units.stream().mapToLong(OtlpProtoEncoding::items).sum()));
+                return;
+            }
+        }
         List<Unit> halves = units;
         if (units.size() == 1) {
             halves = splitPoints(units.get(0));
             if (halves.size() < 2) {
-                tooLarge.add(record);
+                tooLarge.add(new TooLarge(record, 1));
                 return;
             }
         }
         int mid = halves.size() / 2;
-        pack(key, List.copyOf(halves.subList(0, mid)), build, fits, records, tooLarge);
-        pack(key, List.copyOf(halves.subList(mid, halves.size())), build, fits, records, tooLarge);
+        pack(key, List.copyOf(halves.subList(0, mid)), build, fits, records, tooLarge, false);
+        pack(key, List.copyOf(halves.subList(mid, halves.size())), build, fits, records, tooLarge, false);
+    }
+
+    /** Spans, log records or data points in a unit (OTLP partial_success counts these). */
+    private static long items(Unit unit) {
+        if (!(unit.item() instanceof Metric m)) {
+            return 1;
+        }
+        int points = switch (m.getDataCase()) {
+            case GAUGE -> m.getGauge().getDataPointsCount();
+            case SUM -> m.getSum().getDataPointsCount();
+            case HISTOGRAM -> m.getHistogram().getDataPointsCount();
+            case EXPONENTIAL_HISTOGRAM -> m.getExponentialHistogram().getDataPointsCount();
+            case SUMMARY -> m.getSummary().getDataPointsCount();
+            default -> 0;
+        };
+        return Math.max(points, 1);
     }
 
     /** Units in scope order, grouped by scope. */
@@ -186,56 +210,89 @@ final class OtlpProtoEncoding implements OtlpEncoding {
         return byScope;
     }
 
-    /** The metrics of {@code units}, pieces of the same metric next to each other merged back into one. */
+    /**
+     * The metrics of {@code units}, pieces of the same metric next to each other merged back into one (each run
+     * is built once: linear in the number of data points).
+     */
     private static List<Metric> merged(List<Unit> units) {
         List<Metric> out = new ArrayList<>();
-        int last = -2;
-        for (Unit u : units) {
-            Metric m = (Metric) u.item();
-            if (u.origin() == last) {
-                Metric prev = out.remove(out.size() - 1);
-                Metric.Builder b = prev.toBuilder();
-                switch (m.getDataCase()) {
-                    case GAUGE -> b.getGaugeBuilder().addAllDataPoints(m.getGauge().getDataPointsList());
-                    case SUM -> b.getSumBuilder().addAllDataPoints(m.getSum().getDataPointsList());
-                    case HISTOGRAM -> b.getHistogramBuilder().addAllDataPoints(m.getHistogram().getDataPointsList());
-                    case EXPONENTIAL_HISTOGRAM -> b.getExponentialHistogramBuilder()
-                            .addAllDataPoints(m.getExponentialHistogram().getDataPointsList());
-                    case SUMMARY -> b.getSummaryBuilder().addAllDataPoints(m.getSummary().getDataPointsList());
-                    default -> {
-                        out.add(prev);
-                        b = m.toBuilder();
-                    }
-                }
-                out.add(b.build());
-            } else {
-                out.add(m);
+        int start = 0;
+        while (start < units.size()) {
+            int end = start + 1;
+            while (end < units.size() && units.get(end).origin() >= 0
+                    && units.get(end).origin() == units.get(start).origin()) {
+                end++;
             }
-            last = u.origin();
+            out.add(end - start == 1 ? (Metric) units.get(start).item() : joined(units.subList(start, end)));
+            start = end;
         }
         return out;
     }
 
-    /** A metric unit as one unit per data point (same name, type and metadata); any other unit as itself. */
+    /** Pieces of one metric (same name and type) as one metric holding all their data points, in order. */
+    private static Metric joined(List<Unit> pieces) {
+        Metric first = (Metric) pieces.get(0).item();
+        Metric.Builder b = first.toBuilder();
+        switch (first.getDataCase()) {
+            case GAUGE -> b.getGaugeBuilder().clearDataPoints().addAllDataPoints(pieces.stream()
+                    .flatMap(p -> ((Metric) p.item()).getGauge().getDataPointsList().stream()).toList());
+            case SUM -> b.getSumBuilder().clearDataPoints().addAllDataPoints(pieces.stream()
+                    .flatMap(p -> ((Metric) p.item()).getSum().getDataPointsList().stream()).toList());
+            case HISTOGRAM -> b.getHistogramBuilder().clearDataPoints().addAllDataPoints(pieces.stream()
+                    .flatMap(p -> ((Metric) p.item()).getHistogram().getDataPointsList().stream()).toList());
+            case EXPONENTIAL_HISTOGRAM -> b.getExponentialHistogramBuilder().clearDataPoints().addAllDataPoints(
+                    pieces.stream().flatMap(p -> ((Metric) p.item()).getExponentialHistogram().getDataPointsList()
+                            .stream()).toList());
+            case SUMMARY -> b.getSummaryBuilder().clearDataPoints().addAllDataPoints(pieces.stream()
+                    .flatMap(p -> ((Metric) p.item()).getSummary().getDataPointsList().stream()).toList());
+            default -> {
+                return first;
+            }
+        }
+        return b.build();
+    }
+
+    /**
+     * A metric unit as one unit per data point (same name, type and metadata; each built from one empty shell, so
+     * linear in the number of points); any other unit as itself.
+     */
     private static List<Unit> splitPoints(Unit unit) {
         if (!(unit.item() instanceof Metric m)) {
             return List.of(unit);
         }
         List<Unit> out = new ArrayList<>();
+        java.util.function.Consumer<Metric> add = piece -> out.add(new Unit(unit.scope(), piece, unit.origin()));
         switch (m.getDataCase()) {
-            case GAUGE -> m.getGauge().getDataPointsList().forEach(p -> out.add(new Unit(unit.scope(),
-                    m.toBuilder().setGauge(m.getGauge().toBuilder().clearDataPoints().addDataPoints(p)).build(), unit.origin())));
-            case SUM -> m.getSum().getDataPointsList().forEach(p -> out.add(new Unit(unit.scope(),
-                    m.toBuilder().setSum(m.getSum().toBuilder().clearDataPoints().addDataPoints(p)).build(), unit.origin())));
-            case HISTOGRAM -> m.getHistogram().getDataPointsList().forEach(p -> out.add(new Unit(unit.scope(),
-                    m.toBuilder().setHistogram(m.getHistogram().toBuilder().clearDataPoints().addDataPoints(p))
-                            .build(), unit.origin())));
-            case EXPONENTIAL_HISTOGRAM -> m.getExponentialHistogram().getDataPointsList().forEach(p -> out.add(
-                    new Unit(unit.scope(), m.toBuilder().setExponentialHistogram(m.getExponentialHistogram()
-                            .toBuilder().clearDataPoints().addDataPoints(p)).build(), unit.origin())));
-            case SUMMARY -> m.getSummary().getDataPointsList().forEach(p -> out.add(new Unit(unit.scope(),
-                    m.toBuilder().setSummary(m.getSummary().toBuilder().clearDataPoints().addDataPoints(p)).build(),
-                    unit.origin())));
+            case GAUGE -> {
+                var shell = m.getGauge().toBuilder().clearDataPoints().build();
+                Metric base = m.toBuilder().setGauge(shell).build();
+                m.getGauge().getDataPointsList().forEach(p -> add.accept(
+                        base.toBuilder().setGauge(shell.toBuilder().addDataPoints(p)).build()));
+            }
+            case SUM -> {
+                var shell = m.getSum().toBuilder().clearDataPoints().build();
+                Metric base = m.toBuilder().setSum(shell).build();
+                m.getSum().getDataPointsList().forEach(p -> add.accept(
+                        base.toBuilder().setSum(shell.toBuilder().addDataPoints(p)).build()));
+            }
+            case HISTOGRAM -> {
+                var shell = m.getHistogram().toBuilder().clearDataPoints().build();
+                Metric base = m.toBuilder().setHistogram(shell).build();
+                m.getHistogram().getDataPointsList().forEach(p -> add.accept(
+                        base.toBuilder().setHistogram(shell.toBuilder().addDataPoints(p)).build()));
+            }
+            case EXPONENTIAL_HISTOGRAM -> {
+                var shell = m.getExponentialHistogram().toBuilder().clearDataPoints().build();
+                Metric base = m.toBuilder().setExponentialHistogram(shell).build();
+                m.getExponentialHistogram().getDataPointsList().forEach(p -> add.accept(
+                        base.toBuilder().setExponentialHistogram(shell.toBuilder().addDataPoints(p)).build()));
+            }
+            case SUMMARY -> {
+                var shell = m.getSummary().toBuilder().clearDataPoints().build();
+                Metric base = m.toBuilder().setSummary(shell).build();
+                m.getSummary().getDataPointsList().forEach(p -> add.accept(
+                        base.toBuilder().setSummary(shell.toBuilder().addDataPoints(p)).build()));
+            }
             default -> out.add(unit);
         }
         return out.isEmpty() ? List.of(unit) : out;

@@ -74,6 +74,16 @@ class BridgeSettingsTest {
     }
 
     @Test
+    void aTokenFileWithNoTokenIsRefusedRatherThanLeavingTheEndpointsOpen() throws Exception {
+        java.nio.file.Path file = java.nio.file.Files.createTempFile("tokens", ".txt");
+        java.nio.file.Files.writeString(file, "# nobody yet\n\n");
+        assertThatThrownBy(() -> read("bridge.http.auth.read.token-file", file.toString()))
+                .hasMessageContaining("bridge.http.auth.read.token-file: " + file + " holds no token");
+        assertThatThrownBy(() -> read("bridge.http.auth.ingest.token-file", file + ".missing"))
+                .hasMessageContaining("bridge.http.auth.ingest.token-file: cannot read " + file + ".missing");
+    }
+
+    @Test
     void aBadCorsOriginIsRefusedNamingTheKey() {
         assertThatThrownBy(() -> read("bridge.http.cors.allowed-origins", "app.example.com"))
                 .hasMessageContaining("bridge.http.cors.allowed-origins");

@@ -58,6 +58,8 @@ class HttpsTest {
         HttpResponse<String> denied = client.send(post("/api/v1/logs", batch, null), HttpResponse.BodyHandlers.ofString());
         assertThat(denied.statusCode()).isEqualTo(401);
         assertThat(denied.version()).isEqualTo(HttpClient.Version.HTTP_2);
+        // HTTP/2 forbids connection headers: strict clients (nghttp2, curl) would reset the stream.
+        assertThat(denied.headers().firstValue("connection")).isEmpty();
 
         long before = Topics.endOffsetSum(bridge.topic("logs"));
         HttpResponse<String> ok = client.send(post("/api/v1/logs", batch, INGEST), HttpResponse.BodyHandlers.ofString());
@@ -107,6 +109,21 @@ class HttpsTest {
         assertThatThrownBy(() -> RunningBridge.start(Map.of(
                 "bridge.http.tls.certificate-path", certs.httpsCertificatePem().toString())))
                 .hasStackTraceContaining("bridge.http.tls.port is 0");
+    }
+
+    @Test
+    void aKeyThatIsNotTheCertificatesOrTheSamePortAsThePlainServerStopsTheStartUp() {
+        assertThatThrownBy(() -> RunningBridge.start(Map.of(
+                "bridge.http.tls.port", String.valueOf(KafkaBroker.freePort()),
+                "bridge.http.tls.certificate-path", certs.httpsCertificatePem().toString(),
+                "bridge.http.tls.key-path", certs.clientKeyPem().toString())))
+                .hasStackTraceContaining("bridge.http.tls.key-path: " + certs.clientKeyPem() + " is not the key of");
+        int port = KafkaBroker.freePort();
+        assertThatThrownBy(() -> RunningBridge.start(Map.of("camel.server.port", String.valueOf(port),
+                "bridge.http.tls.port", String.valueOf(port),
+                "bridge.http.tls.certificate-path", certs.httpsCertificatePem().toString(),
+                "bridge.http.tls.key-path", certs.httpsKeyPem().toString())))
+                .hasStackTraceContaining("bridge.http.tls.port: must differ from camel.server.port");
     }
 
     @Test

@@ -45,7 +45,7 @@ class BrokerPauseIT {
         List<Long> slowAnswers = new CopyOnWriteArrayList<>();
         List<Long> probeMillis = new CopyOnWriteArrayList<>();
         try {
-            awaitListening(port);
+            awaitListening(port, broker, dir.resolve("broker.log"));
             try (RunningBridge bridge = RunningBridge.start(Map.of(
                     "bridge.kafka.bootstrap-servers", "127.0.0.1:" + port))) {
                 java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
@@ -137,7 +137,10 @@ class BrokerPauseIT {
                 });
             }
         } finally {
-            signal("CONT", broker);
+            if (broker.isAlive()) {
+                // A paused process does not act on SIGTERM until it runs again.
+                new ProcessBuilder("kill", "-CONT", String.valueOf(broker.pid())).start().waitFor(10, TimeUnit.SECONDS);
+            }
             broker.destroy();
             if (!broker.waitFor(30, TimeUnit.SECONDS)) {
                 broker.destroyForcibly();
@@ -162,9 +165,12 @@ class BrokerPauseIT {
         return "missing";
     }
 
-    private static void awaitListening(int port) throws Exception {
+    private static void awaitListening(int port, Process broker, Path log) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (System.nanoTime() < deadline) {
+            if (!broker.isAlive()) {
+                throw new AssertionError("the broker process ended: " + Files.readString(log));
+            }
             try (Socket s = new Socket("127.0.0.1", port)) {
                 return;
             } catch (java.io.IOException notYet) {

@@ -116,7 +116,7 @@ class KafkaSecuritySettingsTest {
         assertThat(errors).hasSize(11);
         assertThat(errors.get(0)).startsWith("bridge.kafka.security.protocol: expected one of");
         assertThat(errors.get(1)).startsWith("bridge.kafka.sasl.*: SASL settings need");
-        assertThat(errors.get(2)).startsWith("bridge.kafka.sasl.mechanism: expected PLAIN");
+        assertThat(errors.get(2)).startsWith("bridge.kafka.sasl.mechanism: with a username and password, expected PLAIN");
         assertThat(errors.get(3)).startsWith("bridge.kafka.sasl.username and bridge.kafka.sasl.password");
         assertThat(errors.get(4)).contains("needed with SASL_SSL");
         assertThat(errors.get(5)).startsWith("bridge.kafka.ssl.*: TLS settings need");
@@ -125,6 +125,44 @@ class KafkaSecuritySettingsTest {
         assertThat(errors.get(8)).startsWith("bridge.kafka.ssl.certificate-path:");
         assertThat(errors.get(9)).startsWith("bridge.kafka.ssl.key-path:").contains("openssl pkcs8 -topk8");
         assertThat(errors.get(10)).startsWith("bridge.kafka.ssl.verify: expected true or false");
+    }
+
+    @Test
+    void encryptedKeysNeedAPasswordAndASchemeJavaReads() throws Exception {
+        // Throwaway keys made with openssl pkcs8 -topk8 (PBES2, OpenSSL 3's default) and -v1 PBE-SHA1-3DES.
+        Path pbes2 = Path.of(getClass().getResource("/keys/pbes2-encrypted-key.pem").toURI());
+        Path pbes1 = Path.of(getClass().getResource("/keys/pbes1-encrypted-key.pem").toURI());
+        Path cert = Files.writeString(dir.resolve("c.pem"), "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n");
+        assertThat(KafkaSecurity.pbes2(Files.readString(pbes2))).isTrue();
+        assertThat(KafkaSecurity.pbes2(Files.readString(pbes1))).isFalse();
+        read(Map.of("security.protocol", "SSL", "ssl.certificate-path", cert.toString(),
+                "ssl.key-path", pbes1.toString()));
+        read(Map.of("security.protocol", "SSL", "ssl.certificate-path", cert.toString(),
+                "ssl.key-path", pbes2.toString(), "ssl.key-password", "abc"));
+        assertThat(errors).hasSize(2);
+        assertThat(errors.get(0)).isEqualTo("bridge.kafka.ssl.key-path: " + pbes1 + " is encrypted: set "
+                + "bridge.kafka.ssl.key-password (or .key-password-file)");
+        assertThat(errors.get(1)).contains("PBES2").contains("-v1 PBE-SHA1-3DES");
+        errors.clear();
+        KafkaSecurity s = read(Map.of("security.protocol", "SSL", "ssl.certificate-path", cert.toString(),
+                "ssl.key-path", pbes1.toString(), "ssl.key-password", "abc"));
+        assertThat(errors).isEmpty();
+        assertThat(s.clientProperties()).containsEntry("ssl.key.password", "abc");
+    }
+
+    @Test
+    void aJaasConfigServesOtherMechanisms() {
+        KafkaSecurity s = read(Map.of("security.protocol", "SASL_SSL", "sasl.mechanism", "OAUTHBEARER",
+                "sasl-jaas-config", "org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginModule required;"));
+        assertThat(errors).isEmpty();
+        assertThat(s.clientProperties()).containsEntry("sasl.mechanism", "OAUTHBEARER")
+                .containsEntry("sasl.jaas.config",
+                        "org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginModule required;");
+        read(Map.of("security.protocol", "SASL_SSL", "sasl-jaas-config", "x required;"));
+        read(Map.of("security.protocol", "SASL_SSL", "sasl.mechanism", "PLAIN", "sasl.username", "u",
+                "sasl.password", "p", "sasl-jaas-config", "x required;"));
+        assertThat(errors).containsExactly("bridge.kafka.sasl.mechanism: needed with bridge.kafka.sasl-jaas-config",
+                "bridge.kafka.sasl-jaas-config: set it or bridge.kafka.sasl.username and .password, not both");
     }
 
     @Test

@@ -198,6 +198,13 @@ class KafkaSecurityTest {
             JsonNode kafka = awaitKafkaCheck(bridge, "not signed by a CA the bridge trusts");
             assertThat(kafka.get("status").asText()).isEqualTo("DOWN");
             assertThat(ready(bridge).statusCode()).isEqualTo(503);
+            // Kafka cannot take records (not the client's fault, not the bridge's): 503, so clients retry.
+            HttpResponse<String> seed = bridge.post("/api/v1/logs", "application/json", logBatch("untrusted"));
+            assertThat(seed.statusCode()).as(seed.body()).isEqualTo(503);
+            assertThat(seed.headers().firstValue("Retry-After")).isPresent();
+            HttpResponse<String> otlp = bridge.post("/v1/logs", "application/json",
+                    Json.resource("fixtures/otlp/logs.json"));
+            assertThat(otlp.statusCode()).as(otlp.body()).isEqualTo(503);
         }
     }
 

@@ -129,6 +129,42 @@ class OtlpSplitTest {
         assertThat(values).hasSize(40).doesNotHaveDuplicates();
     }
 
+    @Test
+    void aResourceTooLargeOnItsOwnIsRefusedAsOneDeadLetterNextToOneThatFits() throws Exception {
+        byte[] traceId = bytes(UUID.randomUUID());
+        ScopeSpans.Builder spans = ScopeSpans.newBuilder();
+        for (int i = 0; i < 50; i++) {
+            spans.addSpans(span(traceId, i, "span-" + i));
+        }
+        Resource huge = Resource.newBuilder().addAttributes(KeyValue.newBuilder().setKey("blob")
+                .setValue(AnyValue.newBuilder().setStringValue("q".repeat(6000)))).build();
+        byte[] otherTrace = bytes(UUID.randomUUID());
+        ExportTraceServiceRequest request = ExportTraceServiceRequest.newBuilder()
+                .addResourceSpans(ResourceSpans.newBuilder().setResource(huge).addScopeSpans(spans))
+                .addResourceSpans(ResourceSpans.newBuilder().setResource(resource("fits"))
+                        .addScopeSpans(ScopeSpans.newBuilder().addSpans(span(otherTrace, 1, "kept"))))
+                .build();
+
+        HttpResponse<byte[]> response = bridge.sendBytes(HttpRequest.newBuilder(bridge.uri("/v1/traces"))
+                .header("Content-Type", "application/x-protobuf")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(request.toByteArray())).build());
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        ExportTraceServiceResponse answer = ExportTraceServiceResponse.parseFrom(response.body());
+        assertThat(answer.getPartialSuccess().getRejectedSpans()).isEqualTo(50);
+        assertThat(answer.getPartialSuccess().getErrorMessage())
+                .startsWith("50 item(s) too large for Kafka in 1 record(s), e.g.: ");
+        assertThat(Topics.readAll(bridge.topic("traces")).stream().filter(r -> hex(otherTrace).equals(r.key())))
+                .hasSize(1);
+        List<Topics.Rec> letters = Topics.readAll(bridge.topic("dlq")).stream()
+                .filter(r -> hex(traceId).equals(r.headers().get("telemetry.dlq.record.key"))).toList();
+        assertThat(letters).hasSize(1);
+        assertThat(letters.get(0).headers()).containsEntry("telemetry.dlq.record.items", "50")
+                .containsEntry("telemetry.dlq.http.path", "/v1/traces")
+                .containsEntry("telemetry.dlq.payload.size", String.valueOf(request.getSerializedSize()));
+        assertThat(letters.get(0).raw()).isEmpty();
+    }
+
     private static Span span(byte[] traceId, int i, String name) {
         return Span.newBuilder().setTraceId(ByteString.copyFrom(traceId))
                 .setSpanId(ByteString.copyFrom(ByteBuffer.allocate(8).putLong(i + 1L).array())).setName(name)
