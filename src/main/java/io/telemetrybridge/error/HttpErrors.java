@@ -98,6 +98,15 @@ public final class HttpErrors {
         exchange.getMessage().setHeader("Retry-After", String.valueOf(retryAfterSeconds));
     }
 
+    /** 503 with {@code Retry-After} for a read (query, stats, cluster, topics): Kafka cannot be read now. */
+    public void unreadable(Exchange exchange) throws Exception {
+        Exception e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        LOG.warn("Kafka could not be read for {}: {}", exchange.getFromRouteId(), e.getMessage());
+        respond(exchange, 503, body(503, "Service Unavailable",
+                "Kafka cannot be read now (" + e.getMessage() + "); retry after " + retryAfterSeconds + " s"));
+        exchange.getMessage().setHeader("Retry-After", String.valueOf(retryAfterSeconds));
+    }
+
     /** 500: a bug of ours. The client gets an id to quote; the stack trace goes to our log only. */
     public void internal(Exchange exchange) throws Exception {
         Exception e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);

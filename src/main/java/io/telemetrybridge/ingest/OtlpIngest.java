@@ -121,9 +121,6 @@ public final class OtlpIngest {
                     + fitted.tooLarge().size() + " record(s), e.g.: " + first;
         }
         exchange.setProperty(OVERSIZED, oversized);
-        if (rejected > 0) {
-            meters.rejected(s, SOURCE, rejected);
-        }
         records.toBody(exchange, s, SOURCE, encoding.contentType(), schemaVersion(encoding), publish);
         exchange.setProperty(REJECTED, rejected);
         exchange.setProperty(REJECTED_MESSAGE, message);
@@ -137,6 +134,10 @@ public final class OtlpIngest {
         oversized.forEach(letter -> deadLetters.publish((DeadLetter) letter));
         Signal signal = exchange.getProperty(TelemetryRecords.SIGNAL, Signal.class);
         long rejected = exchange.getProperty(REJECTED, 0L, Long.class);
+        if (rejected > 0) {
+            // Counted with the answer: a request answered 503 and sent again counts them once.
+            meters.rejected(signal, SOURCE, rejected);
+        }
         String message = exchange.getProperty(REJECTED_MESSAGE, "", String.class);
         Message response = response(signal, rejected, message == null ? "" : message);
         boolean json = exchange.getProperty(JSON, true, Boolean.class);

@@ -50,6 +50,19 @@ class KafkaUnavailableTest {
     }
 
     @Test
+    void readsAreAnswered503WithRetryAfter() {
+        for (String path : new String[] {"/api/v1/topics", "/api/v1/query/logs?service=x"}) {
+            long start = System.nanoTime();
+            HttpResponse<String> response = bridge.get(path);
+            assertThat(response.statusCode()).as(path + ": " + response.body()).isEqualTo(503);
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(15));
+            assertThat(response.headers().firstValue("Retry-After")).hasValue("5");
+            assertThat(Json.tree(response.body()).get("message").textValue())
+                    .matches("(Kafka cannot be read now|Kafka did not answer).*");
+        }
+    }
+
+    @Test
     void requestsBeyondTheInFlightBoundAre429AtOnce() throws Exception {
         try (RunningBridge small = RunningBridge.start(Map.of(
                 "bridge.kafka.bootstrap-servers", "127.0.0.1:" + KafkaBroker.freePort(),
