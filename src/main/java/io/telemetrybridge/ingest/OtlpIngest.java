@@ -109,16 +109,17 @@ public final class OtlpIngest {
                     .with("record.items", unlistedItems)
                     .with("records.unlisted", fitted.tooLarge().size() - MAX_OVERSIZED_LETTERS));
         }
-        if (publish.isEmpty() && !fitted.tooLarge().isEmpty()) {
+        OversizedRecordException first = fitted.tooLarge().isEmpty() ? null
+                : records.oversized(s, fitted.tooLarge().get(0).record(), "");
+        if (publish.isEmpty() && first != null) {
             // Nothing of it fits: the request as a whole is refused (413), and dead-lettered as such.
-            throw records.oversized(s, fitted.tooLarge().get(0).record(), "");
+            throw first;
         }
-        if (tooLargeItems > 0) {
+        if (first != null) {
             rejected += tooLargeItems;
             // One sentence however many: the count, the first reason.
-            String first = records.oversized(s, fitted.tooLarge().get(0).record(), "").getMessage();
             message = (message == null ? "" : message + "; ") + tooLargeItems + " item(s) too large for Kafka in "
-                    + fitted.tooLarge().size() + " record(s), e.g.: " + first;
+                    + fitted.tooLarge().size() + " record(s), e.g.: " + first.getMessage();
         }
         exchange.setProperty(OVERSIZED, oversized);
         records.toBody(exchange, s, SOURCE, encoding.contentType(), schemaVersion(encoding), publish);

@@ -47,32 +47,10 @@ final class OtlpProtoEncoding implements OtlpEncoding {
         return json ? "application/json" : "application/x-protobuf";
     }
 
+    /** Every record, whatever its size (the same cut as {@link #encode(Signal, Message, java.util.function.Predicate)}). */
     @Override
     public List<KeyedRecord> encode(Signal signal, Message request) throws IOException {
-        List<KeyedRecord> records = new ArrayList<>();
-        switch (signal) {
-            case TRACES -> {
-                for (ResourceSpans rs : ((ExportTraceServiceRequest) request).getResourceSpansList()) {
-                    for (Map.Entry<ByteString, ResourceSpans> trace : byTrace(rs).entrySet()) {
-                        records.add(new KeyedRecord(JsonOut.hex(trace.getKey()),
-                                bytes(ExportTraceServiceRequest.newBuilder().addResourceSpans(trace.getValue()).build())));
-                    }
-                }
-            }
-            case METRICS -> {
-                for (var rm : ((ExportMetricsServiceRequest) request).getResourceMetricsList()) {
-                    records.add(new KeyedRecord(JsonOut.resourceKey(rm.getResource()),
-                            bytes(ExportMetricsServiceRequest.newBuilder().addResourceMetrics(rm).build())));
-                }
-            }
-            case LOGS -> {
-                for (var rl : ((ExportLogsServiceRequest) request).getResourceLogsList()) {
-                    records.add(new KeyedRecord(JsonOut.resourceKey(rl.getResource()),
-                            bytes(ExportLogsServiceRequest.newBuilder().addResourceLogs(rl).build())));
-                }
-            }
-        }
-        return records;
+        return encode(signal, request, r -> true).records();
     }
 
     /**
