@@ -30,7 +30,10 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * result line: records acknowledged by Kafka (topic end offsets before and after), 2xx answers, latency
  * percentiles, and the bridge process's CPU time and peak RSS read from /proc.
  *
- * Usage: java -cp telemetry-bridge.jar bench/OtlpLoad.java URL ENCODING(proto|json) CONNECTIONS SECONDS
+ * With ENCODING grpc it calls TraceService/Export with the protobuf requests instead (URL grpc://host:port), one
+ * grpc-java channel (one HTTP/2 connection) per client.
+ *
+ * Usage: java -cp telemetry-bridge.jar bench/OtlpLoad.java URL ENCODING(proto|json|grpc) CONNECTIONS SECONDS
  *        BOOTSTRAP TOPIC BRIDGE_PID
  */
 public class OtlpLoad {
@@ -47,6 +50,7 @@ public class OtlpLoad {
         }
         String url = args[0];
         boolean json = args[1].equals("json");
+        boolean grpc = args[1].equals("grpc");
         int connections = Integer.parseInt(args[2]);
         int seconds = Integer.parseInt(args[3]);
         String bootstrap = args[4];
@@ -74,17 +78,24 @@ public class OtlpLoad {
             latencies.add(mine);
             int worker = c;
             Thread t = new Thread(() -> {
-                // One client per worker: one connection each (HTTP/1.1 keep-alive).
-                HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+                // One client per worker: one connection each (HTTP/1.1 keep-alive, or one gRPC channel).
+                HttpClient client = grpc ? null : HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+                GrpcExport channel = grpc ? new GrpcExport(URI.create(url)) : null;
                 int n = 0;
                 while (System.nanoTime() < deadline && n < mine.length - 1) {
                     byte[] body = bodies.get((worker * 7 + n) % bodies.size());
-                    HttpRequest request = HttpRequest.newBuilder(URI.create(url)).header("Content-Type", contentType)
-                            .timeout(Duration.ofSeconds(30)).POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
                     long t0 = System.nanoTime();
                     try {
-                        HttpResponse<byte[]> r = client.send(request, HttpResponse.BodyHandlers.ofByteArray());
-                        if (r.statusCode() / 100 == 2) {
+                        boolean accepted;
+                        if (grpc) {
+                            accepted = channel.export(body);
+                        } else {
+                            HttpRequest request = HttpRequest.newBuilder(URI.create(url))
+                                    .header("Content-Type", contentType).timeout(Duration.ofSeconds(30))
+                                    .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
+                            accepted = client.send(request, HttpResponse.BodyHandlers.ofByteArray()).statusCode() / 100 == 2;
+                        }
+                        if (accepted) {
                             ok.incrementAndGet();
                         } else {
                             failed.incrementAndGet();
@@ -94,6 +105,9 @@ public class OtlpLoad {
                     }
                     mine[++n] = System.nanoTime() - t0;
                     mine[0] = n;
+                }
+                if (channel != null) {
+                    channel.close();
                 }
             });
             workers.add(t);
@@ -112,8 +126,50 @@ public class OtlpLoad {
         double cpuMicros = (cpuAfter - cpuBefore) * (1_000_000.0 / 100); // /proc ticks are 1/100 s
         System.out.printf("%-5s conns=%-3d requests_2xx=%-7d failed=%-5d records_on_kafka=%-9d expected=%-9d "
                         + "records_per_s=%-9.0f p50_ms=%-7.2f p99_ms=%-7.2f cpu_us_per_record=%-6.2f%n",
-                json ? "json" : "proto", connections, ok.get(), failed.get(), records, ok.get() * SPANS_PER_REQUEST,
+                args[1], connections, ok.get(), failed.get(), records, ok.get() * SPANS_PER_REQUEST,
                 records / elapsed, percentile(all, 50), percentile(all, 99), cpuMicros / Math.max(1, records));
+    }
+
+    /** A plaintext grpc-java channel calling TraceService/Export with raw protobuf bytes. */
+    static final class GrpcExport {
+        static final io.grpc.MethodDescriptor.Marshaller<byte[]> BYTES = new io.grpc.MethodDescriptor.Marshaller<>() {
+            public java.io.InputStream stream(byte[] value) {
+                return new java.io.ByteArrayInputStream(value);
+            }
+
+            public byte[] parse(java.io.InputStream stream) {
+                try {
+                    return stream.readAllBytes();
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }
+        };
+        static final io.grpc.MethodDescriptor<byte[], byte[]> EXPORT = io.grpc.MethodDescriptor.<byte[], byte[]>newBuilder()
+                .setType(io.grpc.MethodDescriptor.MethodType.UNARY)
+                .setFullMethodName("opentelemetry.proto.collector.trace.v1.TraceService/Export")
+                .setRequestMarshaller(BYTES).setResponseMarshaller(BYTES).build();
+
+        final io.grpc.ManagedChannel channel;
+
+        GrpcExport(URI uri) {
+            channel = io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder.forAddress(uri.getHost(), uri.getPort())
+                    .usePlaintext().build();
+        }
+
+        boolean export(byte[] request) {
+            try {
+                io.grpc.stub.ClientCalls.blockingUnaryCall(channel, EXPORT,
+                        io.grpc.CallOptions.DEFAULT.withDeadlineAfter(30, java.util.concurrent.TimeUnit.SECONDS), request);
+                return true;
+            } catch (io.grpc.StatusRuntimeException e) {
+                return false;
+            }
+        }
+
+        void close() {
+            channel.shutdownNow();
+        }
     }
 
     static double percentile(long[] sorted, int p) {

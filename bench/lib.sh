@@ -1,6 +1,6 @@
 # Shared by the benchmark scripts (sourced, from the project folder): starts a Kafka broker (the bridge jar's
 # `broker` command) and the bridge against it, each in its own process, on free ports, under $work.
-# Sets: jar, work, pids, bootstrap, http_port, mgmt_port, bridge_pid. Everything started is stopped on exit.
+# Sets: jar, work, pids, bootstrap, http_port, grpc_port, mgmt_port, bridge_pid. Everything started is stopped on exit.
 jar=$PWD/target/telemetry-bridge.jar
 work=$(mktemp -d /tmp/telemetry-bench.XXXXXX)
 pids=()
@@ -18,7 +18,7 @@ wait_for() { for _ in $(seq 1 240); do if eval "$1" >/dev/null 2>&1; then return
 
 start_broker_and_bridge() {
   local kafka_port controller_port
-  kafka_port=$(free_port); controller_port=$(free_port); http_port=$(free_port); mgmt_port=$(free_port)
+  kafka_port=$(free_port); controller_port=$(free_port); http_port=$(free_port); mgmt_port=$(free_port); grpc_port=$(free_port)
   bootstrap=127.0.0.1:$kafka_port
   java -jar "$jar" broker --port "$kafka_port" --controller-port "$controller_port" --data-dir "$work/kafka" \
     > "$work/broker.log" 2>&1 &
@@ -26,7 +26,7 @@ start_broker_and_bridge() {
   wait_for "grep -q 'Kafka broker listening' '$work/broker.log'"
   mkdir -p "$work/bridge" && cp -r routes "$work/bridge/"
   (cd "$work/bridge" && exec java -Xms512m -Xmx1g -Dbridge.kafka.bootstrap-servers="$bootstrap" \
-    -Dcamel.server.port="$http_port" -Dcamel.management.port="$mgmt_port" -Dbridge.heartbeat.enabled=false \
+    -Dcamel.server.port="$http_port" -Dcamel.management.port="$mgmt_port" -Dbridge.grpc.port="$grpc_port" -Dbridge.heartbeat.enabled=false \
     -jar "$jar" > "$work/bridge.log" 2>&1) &
   bridge_pid=$!
   pids+=($bridge_pid)

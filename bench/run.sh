@@ -3,7 +3,8 @@
 #
 # Starts a Kafka broker (the bridge jar's `broker` command, in its own process), the bridge against it (its own
 # process, heartbeat off), then posts OTLP trace export requests of 100 spans (~300 bytes each) as
-# OTLP/protobuf and OTLP/JSON from 1, 4 and 16 concurrent connections, and reports per run: records per
+# OTLP/protobuf and OTLP/JSON over HTTP, and as OTLP/gRPC (one channel, so one HTTP/2 connection, per client),
+# from 1, 4 and 16 concurrent clients, and reports per run: records per
 # second acknowledged by Kafka (from topic end offsets, next to 2xx answers x 100), p50/p99 request latency,
 # the bridge's CPU microseconds per record and, at the end, its peak RSS. In the same run it measures Kafka's
 # own ProducerPerformance (kafka-tools 3.9.1) with 300-byte records and the bridge's producer settings on the
@@ -20,17 +21,21 @@ mvn -B -q dependency:copy -Dartifact=org.apache.kafka:kafka-tools:3.9.1 -Doutput
 mvn -B -q dependency:copy -Dartifact=net.sourceforge.argparse4j:argparse4j:0.7.0 -DoutputDirectory="$work/lib" >/dev/null
 start_broker_and_bridge
 
-load() { java -cp "$jar" bench/OtlpLoad.java "http://127.0.0.1:$http_port/v1/traces" "$1" "$2" "$3" \
-  "$bootstrap" telemetry.traces "$bridge_pid"; }
+load() {
+  local url="http://127.0.0.1:$http_port/v1/traces"
+  [ "$1" = grpc ] && url="grpc://127.0.0.1:$grpc_port"
+  java -cp "$jar" bench/OtlpLoad.java "$url" "$1" "$2" "$3" "$bootstrap" telemetry.traces "$bridge_pid"
+}
 
 echo "== machine: $(nproc) cores, $(java -version 2>&1 | head -1), run length ${RUN_SECONDS} s"
 java -cp "$jar" bench/OtlpLoad.java --sizes
 echo "== warm-up (not reported)"
 load proto 4 5 >/dev/null
 load json 4 5 >/dev/null
-echo "== bridge: OTLP/HTTP /v1/traces -> telemetry.traces (json records)"
+load grpc 4 5 >/dev/null
+echo "== bridge: OTLP/HTTP /v1/traces (proto, json) and OTLP/gRPC TraceService/Export (grpc) -> telemetry.traces (json records)"
 results=()
-for enc in proto json; do
+for enc in proto json grpc; do
   for conns in 1 4 16; do
     line=$(load "$enc" "$conns" "$RUN_SECONDS")
     echo "$line"

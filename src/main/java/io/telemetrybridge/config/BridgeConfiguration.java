@@ -7,6 +7,11 @@ import io.telemetrybridge.deadletter.DeadLetters;
 import io.telemetrybridge.error.HttpErrorPages;
 import io.telemetrybridge.error.HttpErrors;
 import io.telemetrybridge.error.OtlpErrors;
+import io.telemetrybridge.grpc.GrpcReadinessCheck;
+import io.telemetrybridge.grpc.OtlpGrpcComponent;
+import io.telemetrybridge.grpc.OtlpGrpcServer;
+import io.telemetrybridge.http.BearerTokens;
+import io.telemetrybridge.http.InFlightBound;
 import io.telemetrybridge.ingest.FileIngest;
 import io.telemetrybridge.ingest.Heartbeat;
 import io.telemetrybridge.ingest.HttpIngest;
@@ -34,6 +39,7 @@ import io.telemetrybridge.query.TraceIndex;
 import io.telemetrybridge.model.Signal;
 import java.util.concurrent.ExecutorService;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -102,8 +108,9 @@ public final class BridgeConfiguration implements CamelConfiguration, AutoClosea
         bindBeans(context, settings, meters);
         bindQueries(context, settings, meters);
         watchKafka(context, settings);
-        context.addStartupListener(new HttpErrorPages(settings.maxInFlightRequests(), settings.retryAfterSeconds(),
-                settings.httpAccess()));
+        InFlightBound inFlight = new InFlightBound(settings.maxInFlightRequests());
+        context.addStartupListener(new HttpErrorPages(inFlight, settings.retryAfterSeconds(), settings.httpAccess()));
+        serveGrpc(context, settings, inFlight, meters);
         if (settings.https() != null) {
             // Added after the error pages, so its requests meet the router with all their handlers in place.
             context.addStartupListener(settings.https());
@@ -164,6 +171,24 @@ public final class BridgeConfiguration implements CamelConfiguration, AutoClosea
         registry.bind("otlpIngest", new OtlpIngest(new OtlpRequests(settings.otlpMaxJsonDepth(),
                 settings.maxDecompressedBytes()), settings.otlpEncodings(), records, meters, deadLetters));
         registry.bind("otlpErrors", new OtlpErrors(settings.retryAfterSeconds(), deadLetters));
+    }
+
+    /**
+     * Adds the OTLP/gRPC server as a context service (after the producers, so stopped before them) and the
+     * {@code otlp-grpc} component its routes start from; registers readiness check {@code grpc} when it is on.
+     */
+    private void serveGrpc(CamelContext context, BridgeSettings settings, InFlightBound inFlight, BridgeMeters meters)
+            throws Exception {
+        List<String> tokens = settings.httpAccess().ingestTokens();
+        OtlpGrpcServer grpc = new OtlpGrpcServer(context, settings.grpc(), inFlight,
+                tokens.isEmpty() ? null : new BearerTokens(tokens, "ingest"), settings.retryAfterSeconds(), meters);
+        context.addComponent(OtlpGrpcComponent.SCHEME, new OtlpGrpcComponent(grpc));
+        context.addService(grpc, true, false);
+        if (settings.grpc().enabled()) {
+            GrpcReadinessCheck check = new GrpcReadinessCheck(grpc);
+            check.setCamelContext(context);
+            register(context, check, () -> { });
+        }
     }
 
     /** Binds {@code queryHttp}: the query side, with its consumer pool and reader threads (closed on stop). */

@@ -1,5 +1,6 @@
 package io.telemetrybridge.config;
 
+import io.telemetrybridge.grpc.GrpcSettings;
 import io.telemetrybridge.http.HttpsListener;
 import io.telemetrybridge.kafka.KafkaSecurity;
 import io.telemetrybridge.kafka.TopicSpec;
@@ -43,6 +44,7 @@ import org.apache.camel.spi.PropertiesComponent;
  * @param httpAccess             HTTP tokens and CORS origins (its toString shows no token)
  * @param kafkaSecurity          security protocol, SASL and TLS settings of every Kafka client (no secret in toString)
  * @param https                  the HTTPS server ({@code bridge.http.tls.*}), or null when it is off
+ * @param grpc                   the OTLP/gRPC receiver ({@code bridge.grpc.*})
  */
 public record BridgeSettings(
         String bootstrapServers,
@@ -66,7 +68,8 @@ public record BridgeSettings(
         boolean increasePartitions,
         HttpAccess httpAccess,
         KafkaSecurity kafkaSecurity,
-        HttpsListener https) {
+        HttpsListener https,
+        GrpcSettings grpc) {
 
     /** Prefix of all our own keys. */
     public static final String PREFIX = "bridge.";
@@ -123,7 +126,8 @@ public record BridgeSettings(
                 r.bool("topics.increase-partitions", false),
                 httpAccess(r),
                 kafkaSecurity(r, properties),
-                https(r, properties));
+                https(r, properties),
+                grpc(r, properties));
         settings = settings.withTopicSpecs(topicSpecs(r, settings, keysUnder(properties, PREFIX + "topics.")));
         if (settings.embedded() && !settings.kafkaSecurity().protocol().equals("PLAINTEXT")) {
             r.errors.add(PREFIX + "kafka.security.protocol=" + settings.kafkaSecurity().protocol() + " needs "
@@ -154,7 +158,7 @@ public record BridgeSettings(
         return new BridgeSettings(bootstrapServers, embeddedPort, embeddedControllerPort, embeddedDataDir,
                 adminTimeoutMs, topics, dlqTopic, partitions, replicationFactor, retryAfterSeconds,
                 maxDecompressedBytes, maxInFlightRequests, otlpMaxJsonDepth, otlpEncodings, dlqMaxPayloadBytes,
-                dlqFolder, query, specs, increasePartitions, httpAccess, kafkaSecurity, https);
+                dlqFolder, query, specs, increasePartitions, httpAccess, kafkaSecurity, https, grpc);
     }
 
     /**
@@ -266,6 +270,31 @@ public record BridgeSettings(
             }
         }
         return new HttpsListener((int) port, host, Path.of(cert), Path.of(key));
+    }
+
+    /** {@code bridge.grpc.*}; the message bound is the HTTP side's {@code bridge.http.max-decompressed-bytes}. */
+    private static GrpcSettings grpc(Reader r, PropertiesComponent properties) {
+        boolean enabled = r.bool("grpc.enabled", true);
+        int port = r.port("grpc.port", 4317);
+        String host = r.text("grpc.host", "");
+        if (host.isEmpty()) {
+            host = properties.resolveProperty("camel.server.host").orElse("").trim();
+        }
+        long maxBytes = r.positive("http.max-decompressed-bytes", 20_971_520);
+        if (maxBytes > Integer.MAX_VALUE) {
+            r.errors.add(PREFIX + "http.max-decompressed-bytes: at most " + Integer.MAX_VALUE + " (the gRPC message "
+                    + "bound), got " + maxBytes);
+            maxBytes = Integer.MAX_VALUE;
+        }
+        if (enabled) {
+            for (String other : new String[] {"camel.server.port", "camel.management.port", PREFIX + "http.tls.port"}) {
+                if (String.valueOf(port).equals(properties.resolveProperty(other).orElse("").trim())) {
+                    r.errors.add(PREFIX + "grpc.port: must differ from " + other + " (both " + port + ")");
+                }
+            }
+        }
+        return new GrpcSettings(enabled, host.isEmpty() ? "0.0.0.0" : host, port, (int) maxBytes,
+                r.positive("grpc.drain-timeout-ms", 10_000));
     }
 
     private static String tokenFileProblem(java.io.IOException e) {

@@ -9,7 +9,7 @@ import java.util.Map;
  * (README, "Dead letters").
  *
  * @param signal  {@code metrics}, {@code traces}, {@code logs}
- * @param source  {@code http}, {@code otlp-http}, {@code file}
+ * @param source  {@code http}, {@code otlp-http}, {@code otlp-grpc}, {@code file}
  * @param reason  the exception, whose class and message are recorded
  * @param payload the original bytes (bounded when written)
  * @param context source-specific details: {@code http.path}, {@code http.content.type}, {@code file.name},
@@ -18,6 +18,9 @@ import java.util.Map;
 public record DeadLetter(String signal, String source, String routeId, Exception reason, byte[] payload,
         Map<String, String> context) {
 
+    /** Exchange property set by the gRPC door, which has no HTTP path: the method called. */
+    public static final String GRPC_METHOD = "grpcMethod";
+
     /** A dead letter with no source-specific details yet; add them with {@link #with}. */
     public static DeadLetter of(String signal, String source, String routeId, Exception reason, byte[] payload) {
         return new DeadLetter(signal, source, routeId, reason, payload == null ? new byte[0] : payload,
@@ -25,8 +28,8 @@ public record DeadLetter(String signal, String source, String routeId, Exception
     }
 
     /**
-     * A dead letter for the HTTP request of {@code exchange} (its body, path and media type), of the signal
-     * recorded in exchange property {@code telemetrySignal}.
+     * A dead letter for the request of {@code exchange} (its body; path and media type over HTTP, method over
+     * gRPC), of the signal recorded in exchange property {@code telemetrySignal}.
      */
     public static DeadLetter ofHttpRequest(org.apache.camel.Exchange exchange, String source, Exception reason) {
         // The ingest beans record the signal first thing; a request without one is our bug (500), not a guess.
@@ -39,7 +42,8 @@ public record DeadLetter(String signal, String source, String routeId, Exception
                 .with("http.content.type", io.telemetrybridge.codec.MediaTypes.header(exchange.getMessage(),
                         org.apache.camel.Exchange.CONTENT_TYPE))
                 .with("http.content.encoding", io.telemetrybridge.codec.MediaTypes.header(exchange.getMessage(),
-                        "Content-Encoding"));
+                        "Content-Encoding"))
+                .with("grpc.method", exchange.getProperty(GRPC_METHOD, String.class));
     }
 
     /** Adds a source-specific detail (ignored when {@code value} is null). */

@@ -30,16 +30,18 @@ public final class HttpErrorPages implements StartupListener {
     /** Vert.x route order after any route added in this process's life. */
     private static final int LAST = 1_000_000;
 
-    private final int maxInFlight;
+    private final io.telemetrybridge.http.InFlightBound inFlight;
     private final int retryAfterSeconds;
     private final io.telemetrybridge.config.HttpAccess access;
 
     /**
-     * @param maxInFlight       ingestion requests handled at once before 429 ({@link InFlightLimit})
+     * @param inFlight          ingestion requests handled at once before 429 ({@link InFlightLimit}), shared
+     *                          with the gRPC receiver
      * @param retryAfterSeconds {@code Retry-After} with 429
      */
-    public HttpErrorPages(int maxInFlight, int retryAfterSeconds, io.telemetrybridge.config.HttpAccess access) {
-        this.maxInFlight = maxInFlight;
+    public HttpErrorPages(io.telemetrybridge.http.InFlightBound inFlight, int retryAfterSeconds,
+            io.telemetrybridge.config.HttpAccess access) {
+        this.inFlight = inFlight;
         this.retryAfterSeconds = retryAfterSeconds;
         this.access = access;
     }
@@ -59,7 +61,7 @@ public final class HttpErrorPages implements StartupListener {
             return;
         }
         guard(router);
-        InFlightLimit limit = new InFlightLimit(maxInFlight, retryAfterSeconds);
+        InFlightLimit limit = new InFlightLimit(inFlight, retryAfterSeconds);
         // Ordered after every route, also those a live route reload adds later, so it only sees what no route
         // took: other methods, or paths nothing serves (any path, not only /v1 and /api).
         router.route("/*").order(LAST).handler(ctx -> {
@@ -115,12 +117,12 @@ public final class HttpErrorPages implements StartupListener {
             }
         }
         if (!access.ingestTokens().isEmpty()) {
-            TokenAuth ingest = new TokenAuth(access.ingestTokens(), "ingest");
+            TokenAuth ingest = new TokenAuth(new io.telemetrybridge.http.BearerTokens(access.ingestTokens(), "ingest"));
             router.route("/v1/*").order(-2).handler(ingest);
             router.routeWithRegex("^/api/v1/(metrics|traces|logs)/?$").order(-2).handler(ingest);
         }
         if (!access.readTokens().isEmpty()) {
-            TokenAuth read = new TokenAuth(access.readTokens(), "read");
+            TokenAuth read = new TokenAuth(new io.telemetrybridge.http.BearerTokens(access.readTokens(), "read"));
             router.routeWithRegex("^/api/v1/(query/.*|traces/.+|stats|cluster|topics)$").order(-2).handler(read);
         }
     }

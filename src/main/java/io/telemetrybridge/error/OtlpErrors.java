@@ -16,7 +16,8 @@ import org.slf4j.LoggerFactory;
  * Error answers of the OTLP/HTTP receiver: a {@code google.rpc.Status} in the request's encoding (protobuf or
  * OTLP/JSON; JSON when the request's media type is not one of them), with the HTTP status the OTLP
  * specification names: 400 (not retryable), 413, 415, 503 with {@code Retry-After} (retryable), 500 for our own
- * bugs only. Called from the {@code otlp-errors} route configuration.
+ * bugs only. Called from the {@code otlp-errors} route configuration, for every OTLP front door: the gRPC door
+ * turns these answers into gRPC statuses ({@code GrpcAnswers}).
  */
 public final class OtlpErrors {
 
@@ -32,13 +33,13 @@ public final class OtlpErrors {
 
     /** 400, and the request to the dead-letter topic. */
     public void badRequest(Exchange exchange) throws Exception {
-        deadLetters.publish(DeadLetter.ofHttpRequest(exchange, "otlp-http", caught(exchange)));
+        deadLetters.publish(DeadLetter.ofHttpRequest(exchange, OtlpIngest.source(exchange), caught(exchange)));
         respond(exchange, 400, Code.INVALID_ARGUMENT, caught(exchange).getMessage());
     }
 
     /** 413, and the request (its first bytes) to the dead-letter topic. */
     public void tooLarge(Exchange exchange) throws Exception {
-        deadLetters.publish(DeadLetter.ofHttpRequest(exchange, "otlp-http", caught(exchange)));
+        deadLetters.publish(DeadLetter.ofHttpRequest(exchange, OtlpIngest.source(exchange), caught(exchange)));
         respond(exchange, 413, Code.RESOURCE_EXHAUSTED, caught(exchange).getMessage());
     }
 

@@ -43,7 +43,8 @@ public final class OtlpIngest {
     private static final String OVERSIZED = "otlpOversized";
     /** Dead letters written for the oversized items of one request; one more counts the others. */
     private static final int MAX_OVERSIZED_LETTERS = 10;
-    static final String SOURCE = "otlp-http";
+    /** {@code telemetry.source} of OTLP/HTTP records; another front door sets {@link TelemetryRecords#SOURCE} first. */
+    public static final String HTTP_SOURCE = "otlp-http";
 
     private final OtlpRequests requests;
     private final Map<Signal, OtlpEncoding> encodings;
@@ -60,23 +61,36 @@ public final class OtlpIngest {
         this.deadLetters = deadLetters;
     }
 
-    /** Decodes the request and makes its records the body; nothing is sent if this throws. */
+    /**
+     * Decodes the request and makes its records the body; nothing is sent if this throws. The same step serves
+     * every OTLP front door: a door other than OTLP/HTTP records its signal and source (exchange properties
+     * {@link TelemetryRecords#SIGNAL}, {@link TelemetryRecords#SOURCE}) before the route runs.
+     *
+     * @throws IllegalStateException when the door's signal is not {@code signal} (a route reading one signal's
+     *                               service as another's)
+     */
     public void read(Exchange exchange, String signal) throws IOException {
         Signal s = Signal.of(signal);
+        Signal door = exchange.getProperty(TelemetryRecords.SIGNAL, Signal.class);
+        if (door != null && door != s) {
+            throw new IllegalStateException("route " + exchange.getFromRouteId() + " reads " + s.id()
+                    + " from an endpoint of " + door.id());
+        }
+        String source = source(exchange);
         String contentType = MediaTypes.header(exchange.getMessage(), Exchange.CONTENT_TYPE);
         exchange.setProperty(TelemetryRecords.SIGNAL, s);
         exchange.setProperty(JSON, !isProtobuf(contentType));
         byte[] body = exchange.getMessage().getBody(byte[].class);
         // Kept as bytes: a dead letter of this request reads the body again.
         exchange.getMessage().setBody(body);
-        meters.requestBytes(s, SOURCE, body == null ? 0 : body.length);
+        meters.requestBytes(s, source, body == null ? 0 : body.length);
         Message request;
         try {
             // An empty body is a valid, empty protobuf request.
             request = requests.decode(s, contentType, MediaTypes.header(exchange.getMessage(), "Content-Encoding"),
                     body == null ? new byte[0] : body);
         } catch (InvalidInputException e) {
-            meters.rejected(s, SOURCE, 1);
+            meters.rejected(s, source, 1);
             throw e;
         }
         OtlpValidation.Result valid = OtlpValidation.check(s, request);
@@ -93,7 +107,7 @@ public final class OtlpIngest {
             tooLargeItems += tooLarge.items();
             if (oversized.size() < MAX_OVERSIZED_LETTERS) {
                 OversizedRecordException e = records.oversized(s, tooLarge.record(), "item (" + encoding.name() + ")");
-                oversized.add(DeadLetter.ofHttpRequest(exchange, SOURCE, e)
+                oversized.add(DeadLetter.ofHttpRequest(exchange, source, e)
                         .with("record.size", tooLarge.record().value().length)
                         .with("record.key", tooLarge.record().key())
                         .with("record.items", tooLarge.items()));
@@ -104,7 +118,7 @@ public final class OtlpIngest {
         if (unlistedItems > 0) {
             // Letters of oversized items hold metadata only: past a few, one letter counts the rest.
             OtlpEncoding.TooLarge more = fitted.tooLarge().get(MAX_OVERSIZED_LETTERS);
-            oversized.add(DeadLetter.ofHttpRequest(exchange, SOURCE, records.oversized(s, more.record(),
+            oversized.add(DeadLetter.ofHttpRequest(exchange, source, records.oversized(s, more.record(),
                     "item (" + encoding.name() + ")"))
                     .with("record.items", unlistedItems)
                     .with("records.unlisted", fitted.tooLarge().size() - MAX_OVERSIZED_LETTERS));
@@ -122,7 +136,7 @@ public final class OtlpIngest {
                     + fitted.tooLarge().size() + " record(s), e.g.: " + first.getMessage();
         }
         exchange.setProperty(OVERSIZED, oversized);
-        records.toBody(exchange, s, SOURCE, encoding.contentType(), schemaVersion(encoding), publish);
+        records.toBody(exchange, s, source, encoding.contentType(), schemaVersion(encoding), publish);
         exchange.setProperty(REJECTED, rejected);
         exchange.setProperty(REJECTED_MESSAGE, message);
     }
@@ -137,7 +151,7 @@ public final class OtlpIngest {
         long rejected = exchange.getProperty(REJECTED, 0L, Long.class);
         if (rejected > 0) {
             // Counted with the answer: a request answered 503 and sent again counts them once.
-            meters.rejected(signal, SOURCE, rejected);
+            meters.rejected(signal, source(exchange), rejected);
         }
         String message = exchange.getProperty(REJECTED_MESSAGE, "", String.class);
         Message response = response(signal, rejected, message == null ? "" : message);
@@ -157,6 +171,11 @@ public final class OtlpIngest {
                     : ExportLogsServiceResponse.newBuilder().setPartialSuccess(ExportLogsPartialSuccess.newBuilder()
                             .setRejectedLogRecords(rejected).setErrorMessage(message)).build();
         };
+    }
+
+    /** Where the request came in: the door's {@link TelemetryRecords#SOURCE}, else OTLP/HTTP. */
+    public static String source(Exchange exchange) {
+        return exchange.getProperty(TelemetryRecords.SOURCE, HTTP_SOURCE, String.class);
     }
 
     /** {@code 1} for seed-shaped JSON records (as the seed API writes), else the encoding's name. */

@@ -26,7 +26,11 @@ import org.apache.camel.Exchange;
  *       (Kafka unavailable, timeouts), by the file and timer routes' bounded redelivery;</li>
  *   <li>{@code telemetry.bridge.publish.latency{signal,source}}: time from receiving a request, file or tick to
  *       Kafka's acknowledgement of all its records (a histogram, seconds in Prometheus);</li>
- *   <li>{@code telemetry.bridge.request.bytes{signal,source}}: size of HTTP request bodies as received;</li>
+ *   <li>{@code telemetry.bridge.request.bytes{signal,source}}: size of HTTP request bodies and gRPC messages as
+ *       received;</li>
+ *   <li>{@code telemetry.bridge.grpc.requests{signal,status}}: OTLP/gRPC calls answered, by gRPC status code
+ *       ({@code OK}, {@code INVALID_ARGUMENT}, {@code UNAVAILABLE}, {@code RESOURCE_EXHAUSTED},
+ *       {@code UNAUTHENTICATED}, {@code INTERNAL}; {@code CANCELLED} when the client's deadline passed first);</li>
  *   <li>{@code telemetry.bridge.query.duration{signal,status}}: time to answer a query ({@code status}: the
  *       result's {@code Success}, {@code Partial}, {@code Timeout}, or {@code rejected} for 429/503);</li>
  *   <li>{@code telemetry.bridge.query.records.scanned{signal}}: Kafka records read by queries;</li>
@@ -44,6 +48,7 @@ public final class BridgeMeters {
     public static final String RETRIED = "telemetry.bridge.records.retried";
     public static final String PUBLISH_LATENCY = "telemetry.bridge.publish.latency";
     public static final String REQUEST_BYTES = "telemetry.bridge.request.bytes";
+    public static final String GRPC_REQUESTS = "telemetry.bridge.grpc.requests";
     public static final String QUERY_DURATION = "telemetry.bridge.query.duration";
     public static final String QUERY_SCANNED = "telemetry.bridge.query.records.scanned";
     public static final String QUERY_POISON = "telemetry.bridge.query.poison_records";
@@ -77,6 +82,12 @@ public final class BridgeMeters {
     public void requestBytes(Signal signal, String source, long bytes) {
         DistributionSummary.builder(REQUEST_BYTES).baseUnit("bytes").tag("signal", signal.id()).tag("source", source)
                 .register(registry()).record(bytes);
+    }
+
+    /** Counts one OTLP/gRPC call answered with {@code status} (a gRPC status code name). */
+    public void grpcRequest(Signal signal, String status) {
+        Counter.builder(GRPC_REQUESTS).description("OTLP/gRPC calls answered, by gRPC status code")
+                .tag("signal", signal.id()).tag("status", status).register(registry()).increment();
     }
 
     /** Counts {@code n} items refused as invalid. */

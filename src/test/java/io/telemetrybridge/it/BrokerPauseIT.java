@@ -7,6 +7,7 @@ import io.telemetrybridge.support.BridgeJar;
 import io.telemetrybridge.support.Json;
 import io.telemetrybridge.support.KafkaBroker;
 import io.telemetrybridge.support.NumberedBatches;
+import io.telemetrybridge.support.OtlpGrpcClient;
 import io.telemetrybridge.support.RunningBridge;
 import java.net.Socket;
 import java.net.http.HttpRequest;
@@ -26,7 +27,9 @@ import org.junit.jupiter.api.Test;
  * A broker that stops answering without closing its connections (a child process paused with SIGSTOP, as a
  * long GC pause or a frozen VM looks to clients), then resumes (SIGCONT). Requests keep coming the whole time:
  * each is answered within the bound, 2xx only when all its records are on Kafka, and exactly once; health
- * answers in under a second throughout; after the resume, new requests succeed without a restart.
+ * answers in under a second throughout; after the resume, new requests succeed without a restart. Half the
+ * clients send the seed API over HTTP, half OTLP logs over gRPC ({@code OK} counts as 200, {@code UNAVAILABLE}
+ * as 503, {@code RESOURCE_EXHAUSTED} as 429; any other status fails the test).
  */
 class BrokerPauseIT {
 
@@ -47,7 +50,9 @@ class BrokerPauseIT {
         try {
             awaitListening(port, broker, dir.resolve("broker.log"));
             try (RunningBridge bridge = RunningBridge.start(Map.of(
-                    "bridge.kafka.bootstrap-servers", "127.0.0.1:" + port))) {
+                    "bridge.kafka.bootstrap-servers", "127.0.0.1:" + port));
+                    OtlpGrpcClient grpc = new OtlpGrpcClient(bridge.grpcPort())) {
+                java.util.concurrent.atomic.AtomicInteger grpcCalls = new java.util.concurrent.atomic.AtomicInteger();
                 java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
                 AtomicBoolean probing = new AtomicBoolean(false);
                 Thread prober = new Thread(() -> {
@@ -80,17 +85,24 @@ class BrokerPauseIT {
                     java.util.concurrent.ExecutorService clients = java.util.concurrent.Executors.newFixedThreadPool(
                             SENDERS);
                     for (int c = 0; c < SENDERS; c++) {
+                        boolean overGrpc = c % 2 == 1;
                         clients.submit(() -> {
                             while (System.nanoTime() < phaseEnd) {
                                 int id = next.getAndIncrement();
                                 long start = System.nanoTime();
-                                HttpResponse<String> r = bridge.post("/api/v1/logs", "application/json",
-                                        NumberedBatches.batch(id, ITEMS));
+                                int answer;
+                                if (overGrpc) {
+                                    answer = httpEquivalent(grpc.export("logs", NumberedBatches.otlpLogs(id, ITEMS)));
+                                    grpcCalls.incrementAndGet();
+                                } else {
+                                    answer = bridge.post("/api/v1/logs", "application/json",
+                                            NumberedBatches.batch(id, ITEMS)).statusCode();
+                                }
                                 long ms = Duration.ofNanos(System.nanoTime() - start).toMillis();
                                 if (ms > 10_000) {
                                     slowAnswers.add(ms);
                                 }
-                                status.put(id, r.statusCode());
+                                status.put(id, answer);
                             }
                             return null;
                         });
@@ -117,13 +129,14 @@ class BrokerPauseIT {
                 long refused = status.values().stream().filter(s -> s == 503 || s == 429).count();
                 long refusedButStored = status.entrySet().stream()
                         .filter(e -> e.getValue() != 200 && copies.getOrDefault(e.getKey(), 0) > 0).count();
-                System.out.printf("pause test: %d requests, %d answered 200, %d answered 503/429 (%d of them reached"
+                System.out.printf("pause test: %d requests (%d over gRPC), %d answered 200, %d answered 503/429 (%d of them reached"
                         + " Kafka anyway), records on Kafka %d, health/404 probes during the pause: %d, slowest %d ms%n",
-                        status.size(), ok, refused, refusedButStored,
+                        status.size(), grpcCalls.get(), ok, refused, refusedButStored,
                         copies.values().stream().mapToInt(Integer::intValue).sum(), probeMillis.size(),
                         probeMillis.stream().mapToLong(Long::longValue).max().orElse(-1));
                 assertThat(ok + refused).as("every answer is 200, 503 or 429").isEqualTo(status.size());
                 assertThat(refused).as("some requests fell in the pause").isPositive();
+                assertThat(grpcCalls.get()).as("calls over gRPC").isPositive();
                 assertThat(slowAnswers).as("answers slower than 10 s").isEmpty();
                 assertThat(probeMillis).as("probes during the pause").isNotEmpty().allMatch(ms -> ms < 1000);
                 status.forEach((id, s) -> {
@@ -146,6 +159,16 @@ class BrokerPauseIT {
                 broker.destroyForcibly();
             }
         }
+    }
+
+    /** A gRPC answer as the HTTP status the test counts; a status no client should get is kept distinct. */
+    private static int httpEquivalent(OtlpGrpcClient.Answer answer) {
+        return switch (answer.code()) {
+            case OK -> 200;
+            case UNAVAILABLE -> answer.retryDelaySeconds() > 0 ? 503 : 1000 + answer.code().value();
+            case RESOURCE_EXHAUSTED -> answer.retryDelaySeconds() > 0 ? 429 : 1000 + answer.code().value();
+            default -> 1000 + answer.code().value();
+        };
     }
 
     private static void signal(String name, Process process) throws Exception {

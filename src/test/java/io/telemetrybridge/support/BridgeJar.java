@@ -30,7 +30,7 @@ public final class BridgeJar {
     public static Process start(Path workDir, String... properties) throws IOException {
         Map<String, String> p = new LinkedHashMap<>();
         for (String port : List.of("bridge.kafka.embedded.port", "bridge.kafka.embedded.controller-port",
-                "camel.server.port", "camel.management.port")) {
+                "camel.server.port", "camel.management.port", "bridge.grpc.port")) {
             p.put(port, String.valueOf(KafkaBroker.freePort()));
         }
         for (String kv : properties) {

@@ -30,6 +30,21 @@ public final class NumberedBatches {
                 + logs + "]}").getBytes(StandardCharsets.UTF_8);
     }
 
+    /** The same as an OTLP logs export request (protobuf): log bodies {@code req-<n>-item-<i>}. */
+    public static byte[] otlpLogs(int request, int items) {
+        var scope = io.opentelemetry.proto.logs.v1.ScopeLogs.newBuilder();
+        for (int i = 0; i < items; i++) {
+            scope.addLogRecords(io.opentelemetry.proto.logs.v1.LogRecord.newBuilder()
+                    .setTimeUnixNano(1_735_689_600_000_000_000L).setSeverityNumber(
+                            io.opentelemetry.proto.logs.v1.SeverityNumber.SEVERITY_NUMBER_INFO)
+                    .setBody(io.opentelemetry.proto.common.v1.AnyValue.newBuilder()
+                            .setStringValue("req-" + request + "-item-" + i)));
+        }
+        return io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest.newBuilder()
+                .addResourceLogs(io.opentelemetry.proto.logs.v1.ResourceLogs.newBuilder().addScopeLogs(scope))
+                .build().toByteArray();
+    }
+
     /** How many records each request number has on {@code topic} (read to its end offsets). */
     public static Map<Integer, Integer> recordsPerRequest(String bootstrap, String topic) {
         Properties p = new Properties();

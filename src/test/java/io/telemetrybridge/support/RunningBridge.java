@@ -23,6 +23,7 @@ public final class RunningBridge implements AutoCloseable {
     private final BridgeApplication app;
     private final int port;
     private final int managementPort;
+    private final int grpcPort;
     private final Path inbox;
     private final Map<String, String> settings;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -30,6 +31,7 @@ public final class RunningBridge implements AutoCloseable {
     private RunningBridge(Map<String, String> extra) {
         port = KafkaBroker.freePort();
         managementPort = KafkaBroker.freePort();
+        grpcPort = Integer.parseInt(extra.getOrDefault("bridge.grpc.port", String.valueOf(KafkaBroker.freePort())));
         String topicPrefix = "test-" + UUID.randomUUID().toString().substring(0, 8);
         try {
             inbox = Files.createTempDirectory("inbox-");
@@ -39,6 +41,7 @@ public final class RunningBridge implements AutoCloseable {
         Map<String, String> p = new HashMap<>();
         p.put("camel.server.port", String.valueOf(port));
         p.put("camel.management.port", String.valueOf(managementPort));
+        p.put("bridge.grpc.port", String.valueOf(grpcPort));
         p.put("bridge.topics.metrics", topicPrefix + ".metrics");
         p.put("bridge.topics.traces", topicPrefix + ".traces");
         p.put("bridge.topics.logs", topicPrefix + ".logs");
@@ -129,6 +132,11 @@ public final class RunningBridge implements AutoCloseable {
 
     public URI uri(String path) {
         return URI.create("http://127.0.0.1:" + port + path);
+    }
+
+    /** Port of the OTLP/gRPC server. */
+    public int grpcPort() {
+        return grpcPort;
     }
 
     public URI managementUri(String path) {

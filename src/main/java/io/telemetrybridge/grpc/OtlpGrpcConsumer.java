@@ -1,0 +1,69 @@
+package io.telemetrybridge.grpc;
+
+import io.telemetrybridge.deadletter.DeadLetter;
+import io.telemetrybridge.ingest.TelemetryRecords;
+import io.telemetrybridge.model.Signal;
+import io.telemetrybridge.otlp.OtlpRequests;
+import org.apache.camel.Endpoint;
+import org.apache.camel.Exchange;
+import org.apache.camel.Processor;
+import org.apache.camel.support.DefaultConsumer;
+
+/**
+ * The {@code from: otlp-grpc:<signal>} end of an ingestion route: while the route runs, the gRPC server hands it
+ * every {@code Export} call of its signal's service; when the route stops (shutdown, live reload) the server
+ * answers those calls {@code UNAVAILABLE} with a retry delay instead.
+ */
+final class OtlpGrpcConsumer extends DefaultConsumer {
+
+    /** {@code telemetry.source} of records that came in over OTLP/gRPC. */
+    static final String SOURCE = "otlp-grpc";
+
+    private final Signal signal;
+    private final OtlpGrpcServer server;
+
+    OtlpGrpcConsumer(Endpoint endpoint, Processor processor, Signal signal, OtlpGrpcServer server) {
+        super(endpoint, processor);
+        this.signal = signal;
+        this.server = server;
+    }
+
+    Signal signal() {
+        return signal;
+    }
+
+    @Override
+    protected void doStart() throws Exception {
+        super.doStart();
+        server.attach(this);
+    }
+
+    @Override
+    protected void doStop() throws Exception {
+        server.detach(this);
+        super.doStop();
+    }
+
+    /**
+     * Runs the route for one call. The exchange is what the OTLP/HTTP door would give for the same request in
+     * protobuf: the message bytes as body, {@code Content-Type: application/x-protobuf}, and nothing of the
+     * call's metadata.
+     *
+     * @param done called once the route finished, with the exchange holding the pipeline's answer
+     */
+    void export(byte[] message, String method, java.util.function.Consumer<Exchange> done) {
+        Exchange exchange = createExchange(false);
+        exchange.setProperty(TelemetryRecords.SIGNAL, signal);
+        exchange.setProperty(TelemetryRecords.SOURCE, SOURCE);
+        exchange.setProperty(DeadLetter.GRPC_METHOD, method);
+        exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, OtlpRequests.PROTOBUF);
+        exchange.getMessage().setBody(message);
+        getAsyncProcessor().process(exchange, doneSync -> {
+            try {
+                done.accept(exchange);
+            } finally {
+                releaseExchange(exchange, false);
+            }
+        });
+    }
+}
