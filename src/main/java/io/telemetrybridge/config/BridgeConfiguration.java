@@ -12,6 +12,7 @@ import io.telemetrybridge.grpc.OtlpGrpcComponent;
 import io.telemetrybridge.grpc.OtlpGrpcServer;
 import io.telemetrybridge.http.BearerTokens;
 import io.telemetrybridge.http.InFlightBound;
+import io.telemetrybridge.http.RouteAvailability;
 import io.telemetrybridge.ingest.FileIngest;
 import io.telemetrybridge.ingest.Heartbeat;
 import io.telemetrybridge.ingest.HttpIngest;
@@ -109,7 +110,10 @@ public final class BridgeConfiguration implements CamelConfiguration, AutoClosea
         bindQueries(context, settings, meters);
         watchKafka(context, settings);
         InFlightBound inFlight = new InFlightBound(settings.maxInFlightRequests());
-        context.addStartupListener(new HttpErrorPages(inFlight, settings.retryAfterSeconds(), settings.httpAccess()));
+        RouteAvailability availability = new RouteAvailability(context);
+        context.getManagementStrategy().addEventNotifier(availability);
+        context.addStartupListener(new HttpErrorPages(inFlight, settings.retryAfterSeconds(), settings.httpAccess(),
+                availability));
         serveGrpc(context, settings, inFlight, meters);
         if (settings.https() != null) {
             // Added after the error pages, so its requests meet the router with all their handlers in place.

@@ -4,6 +4,7 @@ import com.google.rpc.Code;
 import com.google.rpc.Status;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.telemetrybridge.codec.MediaTypes;
+import io.telemetrybridge.http.RouteAvailability;
 import io.telemetrybridge.otlp.OtlpJsonWriter;
 import io.telemetrybridge.otlp.OtlpRequests;
 import io.vertx.core.buffer.Buffer;
@@ -31,6 +32,7 @@ public final class HttpErrorPages implements StartupListener {
     private static final int LAST = 1_000_000;
 
     private final io.telemetrybridge.http.InFlightBound inFlight;
+    private final RouteAvailability availability;
     private final int retryAfterSeconds;
     private final io.telemetrybridge.config.HttpAccess access;
 
@@ -40,7 +42,8 @@ public final class HttpErrorPages implements StartupListener {
      * @param retryAfterSeconds {@code Retry-After} with 429
      */
     public HttpErrorPages(io.telemetrybridge.http.InFlightBound inFlight, int retryAfterSeconds,
-            io.telemetrybridge.config.HttpAccess access) {
+            io.telemetrybridge.config.HttpAccess access, RouteAvailability availability) {
+        this.availability = availability;
         this.inFlight = inFlight;
         this.retryAfterSeconds = retryAfterSeconds;
         this.access = access;
@@ -65,6 +68,10 @@ public final class HttpErrorPages implements StartupListener {
         // Ordered after every route, also those a live route reload adds later, so it only sees what no route
         // took: other methods, or paths nothing serves (any path, not only /v1 and /api).
         router.route("/*").order(LAST).handler(ctx -> {
+            // A path whose route is being replaced, or any path while the bridge stops: retry, not 404 / 405.
+            if (unavailable(ctx)) {
+                return;
+            }
             String allowed = allowed(context, ctx.request().path());
             if (allowed.isEmpty()) {
                 answer(ctx, 404, "Not Found", "no endpoint at " + ctx.request().path());
@@ -74,6 +81,12 @@ public final class HttpErrorPages implements StartupListener {
             }
         });
         for (String path : new String[] {"/v1/*", "/api/*"}) {
+            // Before platform-http's own handler, which answers a stopping route with a bare 503.
+            router.route(path).order(-1).handler(ctx -> {
+                if (!unavailable(ctx)) {
+                    ctx.next();
+                }
+            });
             router.route(path).order(-1).handler(limit);
             // The body handler fails the request with 413 before any route runs.
             router.route(path).failureHandler(ctx -> {
@@ -84,6 +97,17 @@ public final class HttpErrorPages implements StartupListener {
                 }
             });
         }
+    }
+
+    /** Answers 503 with {@code Retry-After} when {@link RouteAvailability} says the path cannot be served now. */
+    private boolean unavailable(RoutingContext ctx) {
+        String why = availability.unavailable(ctx.request().path());
+        if (why == null) {
+            return false;
+        }
+        ctx.response().putHeader("Retry-After", String.valueOf(retryAfterSeconds));
+        answer(ctx, 503, "Service Unavailable", why + "; retry after " + retryAfterSeconds + " s", Code.UNAVAILABLE);
+        return true;
     }
 
     /**

@@ -7,6 +7,7 @@ import io.telemetrybridge.otlp.OtlpRequests;
 import org.apache.camel.Endpoint;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
+import org.apache.camel.Suspendable;
 import org.apache.camel.support.DefaultConsumer;
 
 /**
@@ -14,7 +15,7 @@ import org.apache.camel.support.DefaultConsumer;
  * every {@code Export} call of its signal's service; when the route stops (shutdown, live reload) the server
  * answers those calls {@code UNAVAILABLE} with a retry delay instead.
  */
-final class OtlpGrpcConsumer extends DefaultConsumer {
+final class OtlpGrpcConsumer extends DefaultConsumer implements Suspendable {
 
     /** {@code telemetry.source} of records that came in over OTLP/gRPC. */
     static final String SOURCE = "otlp-grpc";
@@ -42,6 +43,21 @@ final class OtlpGrpcConsumer extends DefaultConsumer {
     protected void doStop() throws Exception {
         server.detach(this);
         super.doStop();
+    }
+
+    /**
+     * Camel's graceful shutdown (also of a live reload) suspends a {@link Suspendable} consumer and waits for its
+     * exchanges before it stops the route. A consumer it stops at once takes the route's processors down with
+     * it, and exchanges waiting for Kafka would never complete.
+     */
+    @Override
+    protected void doSuspend() throws Exception {
+        server.detach(this);
+    }
+
+    @Override
+    protected void doResume() throws Exception {
+        server.attach(this);
     }
 
     /**

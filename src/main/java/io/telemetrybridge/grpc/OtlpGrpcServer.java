@@ -198,8 +198,10 @@ public final class OtlpGrpcServer extends ServiceSupport {
             return;
         }
         OtlpGrpcConsumer route = routes.get(signal);
-        if (stopping || route == null) {
-            fail(observer, signal, GrpcAnswers.error(Code.UNAVAILABLE, stopping
+        // From the moment the bridge starts shutting down, as over HTTP: the routes' producers stop soon.
+        boolean closing = stopping || context.isStopping() || context.getStatus().isStopped();
+        if (closing || route == null) {
+            fail(observer, signal, GrpcAnswers.error(Code.UNAVAILABLE, closing
                     ? "the bridge is shutting down; retry after " + retryAfterSeconds + " s (another instance may take it)"
                     : "the route taking " + signal.id() + " is not running now (being reloaded?); retry after "
                             + retryAfterSeconds + " s", retryAfterSeconds));
