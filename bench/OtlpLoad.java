@@ -41,6 +41,11 @@ public class OtlpLoad {
     static final int SPANS_PER_REQUEST = 100;
 
     public static void main(String[] args) throws Exception {
+        if (args[0].equals("--end-offsets")) {
+            // For bench/file.sh: records ever written to a topic.
+            System.out.println(endOffsets(args[1], args[2]));
+            return;
+        }
         if (args[0].equals("--sizes")) {
             ExportTraceServiceRequest r = request(new Random(42));
             System.out.printf("protobuf: %d bytes per request, %.0f per span; OTLP/JSON: %d bytes per request%n",

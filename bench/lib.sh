@@ -25,8 +25,8 @@ start_broker_and_bridge() {
   pids+=($!)
   wait_for "grep -q 'Kafka broker listening' '$work/broker.log'"
   mkdir -p "$work/bridge" && cp -r routes "$work/bridge/"
-  (cd "$work/bridge" && exec java -Xms512m -Xmx1g -Dbridge.kafka.bootstrap-servers="$bootstrap" \
-    -Dcamel.server.port="$http_port" -Dcamel.management.port="$mgmt_port" -Dbridge.grpc.port="$grpc_port" -Dbridge.heartbeat.enabled=false \
+  (cd "$work/bridge" && exec java ${BRIDGE_JVM_OPTS:--Xms512m -Xmx1g} -Dbridge.kafka.bootstrap-servers="$bootstrap" \
+    -Dcamel.server.port="$http_port" -Dcamel.management.port="$mgmt_port" -Dbridge.grpc.port="$grpc_port" -Dbridge.heartbeat.enabled=false -Dbridge.file.quiet-period-ms=500 \
     -jar "$jar" > "$work/bridge.log" 2>&1) &
   bridge_pid=$!
   pids+=($bridge_pid)

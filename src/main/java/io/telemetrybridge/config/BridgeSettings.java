@@ -2,6 +2,7 @@ package io.telemetrybridge.config;
 
 import io.telemetrybridge.grpc.GrpcSettings;
 import io.telemetrybridge.http.HttpsListener;
+import io.telemetrybridge.ingest.FileSettings;
 import io.telemetrybridge.kafka.KafkaSecurity;
 import io.telemetrybridge.kafka.TopicSpec;
 import io.telemetrybridge.model.Signal;
@@ -45,6 +46,7 @@ import org.apache.camel.spi.PropertiesComponent;
  * @param kafkaSecurity          security protocol, SASL and TLS settings of every Kafka client (no secret in toString)
  * @param https                  the HTTPS server ({@code bridge.http.tls.*}), or null when it is off
  * @param grpc                   the OTLP/gRPC receiver ({@code bridge.grpc.*})
+ * @param file                   chunk and size bounds of file drops ({@code bridge.file.*})
  */
 public record BridgeSettings(
         String bootstrapServers,
@@ -69,7 +71,8 @@ public record BridgeSettings(
         HttpAccess httpAccess,
         KafkaSecurity kafkaSecurity,
         HttpsListener https,
-        GrpcSettings grpc) {
+        GrpcSettings grpc,
+        FileSettings file) {
 
     /** Prefix of all our own keys. */
     public static final String PREFIX = "bridge.";
@@ -127,7 +130,10 @@ public record BridgeSettings(
                 httpAccess(r),
                 kafkaSecurity(r, properties),
                 https(r, properties),
-                grpc(r, properties));
+                grpc(r, properties),
+                new FileSettings((int) r.positive("file.chunk-records", 5000), r.positive("file.chunk-bytes", 4_194_304),
+                        (int) r.positive("file.max-line-bytes", 4_194_304),
+                        r.positive("file.max-batch-bytes", 67_108_864)));
         settings = settings.withTopicSpecs(topicSpecs(r, settings, keysUnder(properties, PREFIX + "topics.")));
         if (settings.embedded() && !settings.kafkaSecurity().protocol().equals("PLAINTEXT")) {
             r.errors.add(PREFIX + "kafka.security.protocol=" + settings.kafkaSecurity().protocol() + " needs "
@@ -158,7 +164,7 @@ public record BridgeSettings(
         return new BridgeSettings(bootstrapServers, embeddedPort, embeddedControllerPort, embeddedDataDir,
                 adminTimeoutMs, topics, dlqTopic, partitions, replicationFactor, retryAfterSeconds,
                 maxDecompressedBytes, maxInFlightRequests, otlpMaxJsonDepth, otlpEncodings, dlqMaxPayloadBytes,
-                dlqFolder, query, specs, increasePartitions, httpAccess, kafkaSecurity, https, grpc);
+                dlqFolder, query, specs, increasePartitions, httpAccess, kafkaSecurity, https, grpc, file);
     }
 
     /**

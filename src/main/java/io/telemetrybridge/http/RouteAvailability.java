@@ -40,6 +40,19 @@ public final class RouteAvailability extends EventNotifierSupport {
 
     public RouteAvailability(CamelContext context) {
         this.context = context;
+        // Only route events: with exchange events on, Camel would build several event objects per exchange.
+        setIgnoreCamelContextEvents(true);
+        setIgnoreCamelContextInitEvents(true);
+        setIgnoreServiceEvents(true);
+        setIgnoreExchangeEvents(true);
+        setIgnoreExchangeCreatedEvent(true);
+        setIgnoreExchangeCompletedEvent(true);
+        setIgnoreExchangeFailedEvents(true);
+        setIgnoreExchangeRedeliveryEvents(true);
+        setIgnoreExchangeSendingEvents(true);
+        setIgnoreExchangeSentEvents(true);
+        setIgnoreExchangeAsyncProcessingStartedEvents(true);
+        setIgnoreStepEvents(true);
     }
 
     /** Whether the bridge is shutting down (or stopped): nothing new is taken any more. */

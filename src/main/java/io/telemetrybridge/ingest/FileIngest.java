@@ -21,6 +21,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import org.apache.camel.Exchange;
@@ -31,9 +32,12 @@ import org.slf4j.LoggerFactory;
  * Route steps of file-drop ingestion. The signal comes from the sub-folder ({@code inbox/metrics/} …); a
  * {@code *.json} file holds one seed batch, a {@code *.jsonl} file one item per line (extensions in any case).
  * Files must be UTF-8; a byte-order mark, CRLF line ends, blank lines and a missing final newline are all
- * accepted. In a {@code .jsonl} file each bad line (invalid UTF-8, invalid JSON, an invalid item, or a record
- * too large for Kafka) is logged with its file name and line number and counted; the good lines are published.
- * A {@code .json} file that is not a valid batch publishes nothing and is moved to {@code .error/} with a
+ * accepted. A {@code .jsonl} file of any size is read incrementally and published in chunks, each acknowledged
+ * by Kafka before the next is read, with its progress recorded ({@link FileProgress}) so a restart resumes after
+ * the last acknowledged chunk. Each bad line (invalid UTF-8, invalid JSON, an invalid item, a record too large for
+ * Kafka, a line over {@code bridge.file.max-line-bytes}) is logged with its file name and line number, counted
+ * and dead-lettered once its chunk's good lines are on Kafka. A {@code .json} file that is not a valid batch, or
+ * is over {@code bridge.file.max-batch-bytes}, publishes nothing and is moved to {@code .error/} with a
  * {@code .reason.txt} beside it.
  */
 public final class FileIngest {
@@ -50,12 +54,20 @@ public final class FileIngest {
     private static final DateTimeFormatter STAMP =
             DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss.SSS'Z'").withZone(ZoneOffset.UTC);
 
+    /** Bytes of a refused file kept in its dead letter (the dead-letter topic cuts it further). */
+    private static final int DEAD_LETTER_HEAD = 1 << 20;
+    private static final String PATH = "telemetryFilePath";
+    private static final String CHUNK = "telemetryFileChunk";
+
     private final SeedReader reader;
     private final TelemetryRecords records;
     private final BridgeMeters meters;
     private final DeadLetters deadLetters;
+    private final FileSettings limits;
 
-    public FileIngest(SeedReader reader, TelemetryRecords records, BridgeMeters meters, DeadLetters deadLetters) {
+    public FileIngest(SeedReader reader, TelemetryRecords records, BridgeMeters meters, DeadLetters deadLetters,
+            FileSettings limits) {
+        this.limits = limits;
         this.reader = reader;
         this.records = records;
         this.meters = meters;
@@ -63,11 +75,22 @@ public final class FileIngest {
     }
 
     /**
-     * Reads the polled file and makes its records the body.
-     *
-     * @throws InvalidInputException for a {@code .json} file that is not a valid batch
+     * One chunk of a dropped file, as the route's split step carries it: its records, the dead letters of its bad
+     * lines (written once Kafka acknowledged the records), and the progress to record then (null for a
+     * {@code .json} batch, which is one chunk).
      */
-    public void readFile(Exchange exchange, String signal) {
+    public record Chunk(Signal signal, Path file, List<KeyedRecord> records, List<DeadLetter> badLines,
+            FileProgress progress) {}
+
+    /**
+     * Split expression of the file routes: the polled file as chunks, read lazily. A {@code .jsonl} file is read
+     * incrementally from where its last acknowledged chunk ended ({@link FileProgress}), in chunks of at most
+     * {@link FileSettings#chunkRecords} records; a {@code .json} batch is one chunk.
+     *
+     * @throws InvalidInputException for a {@code .json} file that is not a valid batch, or is larger than
+     *                               {@code bridge.file.max-batch-bytes}
+     */
+    public Iterator<Chunk> chunks(Exchange exchange, String signal) throws IOException {
         Signal s = Signal.of(signal);
         String name = exchange.getMessage().getHeader(Exchange.FILE_NAME_ONLY, String.class);
         exchange.setProperty(TelemetryRecords.SIGNAL, s);
@@ -75,10 +98,46 @@ public final class FileIngest {
         exchange.setProperty(FOLDER, exchange.getMessage().getHeader(Exchange.FILE_PARENT, String.class));
         exchange.setProperty(OUTCOME, "done");
         exchange.setProperty(ARCHIVE_NAME, archiveName(name, exchange.getClock().getCreated()));
-        byte[] bytes = withoutBom(exchange.getMessage().getBody(byte[].class));
-        List<KeyedRecord> batch = name.toLowerCase(Locale.ROOT).endsWith(".jsonl")
-                ? readLines(s, name, bytes, exchange.getFromRouteId()) : readBatch(s, bytes);
-        records.toBody(exchange, s, "file", "application/json", RecordHeaders.SEED_SCHEMA_VERSION, batch);
+        Path file = Path.of(exchange.getMessage().getHeader("CamelFileAbsolutePath", String.class));
+        exchange.setProperty(PATH, file);
+        FileProgress.sweep(file.getParent());
+        if (!name.toLowerCase(Locale.ROOT).endsWith(".jsonl")) {
+            return List.of(new Chunk(s, file, readBatch(s, file), List.of(), null)).iterator();
+        }
+        FileProgress from = FileProgress.resume(file);
+        if (from.offset() > 0) {
+            LOG.info("{}: resuming after byte {} (line {}), where the last acknowledged chunk ended", name,
+                    from.offset(), from.line());
+        }
+        JsonlChunks lines = new JsonlChunks(file, from.offset(), from.line(), limits.chunkRecords(),
+                limits.chunkBytes(), limits.maxLineBytes());
+        return new ChunkIterator(lines, s, file, name, exchange.getFromRouteId(), from);
+    }
+
+    /** Split step: the chunk's records become the body, with our record headers only. */
+    public void publish(Exchange exchange) {
+        Chunk chunk = exchange.getMessage().getBody(Chunk.class);
+        exchange.setProperty(CHUNK, chunk);
+        records.toBody(exchange, chunk.signal(), "file", "application/json", RecordHeaders.SEED_SCHEMA_VERSION,
+                chunk.records());
+    }
+
+    /**
+     * Split step after Kafka acknowledged the chunk: counts its records, dead-letters its bad lines (only now, so
+     * a chunk sent again after a transient failure does not letter them twice) and records the progress.
+     */
+    public void acknowledged(Exchange exchange) throws IOException {
+        Chunk chunk = exchange.getProperty(CHUNK, Chunk.class);
+        meters.published(exchange);
+        if (!chunk.badLines().isEmpty()) {
+            chunk.badLines().forEach(deadLetters::publish);
+            meters.rejected(chunk.signal(), "file", chunk.badLines().size());
+            LOG.warn("{}: {} bad line(s) skipped, {} record(s) published", chunk.file().getFileName(),
+                    chunk.badLines().size(), chunk.records().size());
+        }
+        if (chunk.progress() != null) {
+            chunk.progress().save(chunk.file());
+        }
     }
 
     /** Marks the file for {@code .error/} and writes why beside it. Called for permanent errors only. */
@@ -94,17 +153,38 @@ public final class FileIngest {
                 e.getMessage());
         Signal signal = exchange.getProperty(TelemetryRecords.SIGNAL, Signal.class);
         meters.rejected(signal, "file", 1);
-        deadLetters.publish(DeadLetter.of(signal.id(), "file", exchange.getFromRouteId(), e,
-                exchange.getMessage().getBody(byte[].class)).with("file.name", exchange.getProperty(ORIGINAL_NAME))
+        // The file's first bytes only: it may be far larger than a dead letter holds.
+        Path file = exchange.getProperty(PATH, Path.class);
+        byte[] head;
+        try (var in = Files.newInputStream(file)) {
+            head = in.readNBytes(DEAD_LETTER_HEAD);
+        }
+        deadLetters.publish(DeadLetter.of(signal.id(), "file", exchange.getFromRouteId(), e, head)
+                .with("file.name", exchange.getProperty(ORIGINAL_NAME))
+                .with("file.size", Files.size(file))
                 .with("file.moved.to", errorDir.resolve(archive)));
     }
 
-    private List<KeyedRecord> readBatch(Signal signal, byte[] bytes) {
-        String text = utf8(ByteBuffer.wrap(bytes));
-        if (text.isBlank()) {
-            throw new InvalidInputException("", "empty file: expected one JSON batch");
+    private List<KeyedRecord> readBatch(Signal signal, Path file) throws IOException {
+        long size = Files.size(file);
+        if (size > limits.maxBatchBytes()) {
+            throw new InvalidInputException("", "the batch file is " + size + " bytes, over bridge.file.max-batch-bytes ("
+                    + limits.maxBatchBytes() + "); drop large data as .jsonl (one item per line), which is read in "
+                    + "chunks");
         }
-        List<?> items = reader.readBatch(signal, text.getBytes(StandardCharsets.UTF_8));
+        String text;
+        List<?> items;
+        try {
+            text = utf8(ByteBuffer.wrap(withoutBom(Files.readAllBytes(file))));
+            if (text.isBlank()) {
+                throw new InvalidInputException("", "empty file: expected one JSON batch");
+            }
+            items = reader.readBatch(signal, text.getBytes(StandardCharsets.UTF_8));
+        } catch (OutOfMemoryError e) {
+            // Never a retry loop: the same file would fail the same way at every poll.
+            throw new InvalidInputException("", "the batch file (" + size + " bytes) does not fit in the heap; lower "
+                    + "bridge.file.max-batch-bytes or drop it as .jsonl");
+        }
         List<KeyedRecord> batch = new ArrayList<>(items.size());
         for (int i = 0; i < items.size(); i++) {
             batch.add(records.encode(signal, items.get(i), signal.id() + "[" + i + "]"));
@@ -112,35 +192,59 @@ public final class FileIngest {
         return batch;
     }
 
-    private List<KeyedRecord> readLines(Signal signal, String fileName, byte[] bytes, String routeId) {
-        List<KeyedRecord> batch = new ArrayList<>();
-        int lineNumber = 0;
-        int rejected = 0;
-        for (int start = 0; start < bytes.length; ) {
-            int end = start;
-            while (end < bytes.length && bytes[end] != '\n' && bytes[end] != '\r') {
-                end++;
-            }
-            lineNumber++;
-            try {
-                String line = utf8(ByteBuffer.wrap(bytes, start, end - start));
-                if (!line.isBlank()) {
-                    batch.add(records.encode(signal, reader.readItem(signal, line), ""));
+    /** The chunks of a {@code .jsonl} file: each line parsed, bad lines kept as dead letters for later. */
+    private final class ChunkIterator implements Iterator<Chunk>, java.io.Closeable {
+        private final JsonlChunks lines;
+        private final Signal signal;
+        private final Path file;
+        private final String name;
+        private final String routeId;
+        private final FileProgress progress;
+
+        ChunkIterator(JsonlChunks lines, Signal signal, Path file, String name, String routeId, FileProgress progress) {
+            this.lines = lines;
+            this.signal = signal;
+            this.file = file;
+            this.name = name;
+            this.routeId = routeId;
+            this.progress = progress;
+        }
+
+        @Override
+        public boolean hasNext() {
+            return lines.hasNext();
+        }
+
+        @Override
+        public Chunk next() {
+            JsonlChunks.Lines chunk = lines.next();
+            List<KeyedRecord> batch = new ArrayList<>(chunk.lines().size());
+            List<DeadLetter> bad = new ArrayList<>();
+            for (int i = 0; i < chunk.lines().size(); i++) {
+                byte[] raw = chunk.lines().get(i);
+                long number = chunk.lineNumbers().get(i);
+                try {
+                    if (chunk.tooLong().get(i)) {
+                        throw new InvalidInputException("", "the line is longer than bridge.file.max-line-bytes ("
+                                + limits.maxLineBytes() + " bytes)");
+                    }
+                    String line = utf8(ByteBuffer.wrap(raw));
+                    if (!line.isBlank()) {
+                        batch.add(records.encode(signal, reader.readItem(signal, line), ""));
+                    }
+                } catch (InvalidInputException e) {
+                    LOG.warn("{} line {}: {}", name, number, e.getMessage());
+                    bad.add(DeadLetter.of(signal.id(), "file", routeId, e, raw).with("file.name", name)
+                            .with("file.line", number));
                 }
-            } catch (InvalidInputException e) {
-                rejected++;
-                LOG.warn("{} line {}: {}", fileName, lineNumber, e.getMessage());
-                deadLetters.publish(DeadLetter.of(signal.id(), "file", routeId, e,
-                        Arrays.copyOfRange(bytes, start, end)).with("file.name", fileName).with("file.line", lineNumber));
             }
-            // CRLF is one line end; a lone CR or LF is one too.
-            start = end + (end + 1 < bytes.length && bytes[end] == '\r' && bytes[end + 1] == '\n' ? 2 : 1);
+            return new Chunk(signal, file, batch, bad, progress.at(chunk.endOffset(), chunk.endLine()));
         }
-        if (rejected > 0) {
-            meters.rejected(signal, "file", rejected);
-            LOG.warn("{}: {} bad line(s) skipped, {} record(s) published", fileName, rejected, batch.size());
+
+        @Override
+        public void close() throws IOException {
+            lines.close();
         }
-        return batch;
     }
 
     /** Decodes strictly: bytes that are not UTF-8 are an error, never silently replaced. */
@@ -175,6 +279,8 @@ public final class FileIngest {
         if (!Files.isDirectory(folder)) {
             return 0;
         }
+        // Progress files of files already moved away are of no use either.
+        FileProgress.sweep(folder);
         int deleted = 0;
         try (var files = Files.list(folder)) {
             for (Path lock : files.filter(f -> f.getFileName().toString().endsWith(".camelLock")).toList()) {

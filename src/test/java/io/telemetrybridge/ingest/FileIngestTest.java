@@ -3,6 +3,7 @@ package io.telemetrybridge.ingest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.telemetrybridge.support.Drops;
 import io.telemetrybridge.support.Json;
 import io.telemetrybridge.support.KafkaBroker;
 import io.telemetrybridge.support.RunningBridge;
@@ -213,33 +214,15 @@ class FileIngestTest {
                 .mapToDouble(l -> Double.parseDouble(l.substring(prefix.length()))).findFirst().orElse(0);
     }
 
-    /** Writes under a temporary name, then renames: how a well-behaved producer drops a file. */
     private static void drop(String signal, String name, byte[] content) throws IOException {
-        Path dir = bridge.inbox().resolve(signal);
-        Files.createDirectories(dir);
-        Path part = dir.resolve(name + ".part");
-        Files.write(part, content);
-        Files.move(part, dir.resolve(name), StandardCopyOption.ATOMIC_MOVE);
+        Drops.drop(bridge.inbox(), signal, name, content);
     }
 
     private static List<Path> filesIn(Path dir) {
-        if (!Files.isDirectory(dir)) {
-            return List.of();
-        }
-        try (Stream<Path> files = Files.list(dir)) {
-            return files.filter(Files::isRegularFile).toList();
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
+        return Drops.filesIn(dir);
     }
 
     private static void awaitTrue(BooleanSupplier condition) {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("condition not met within " + WAIT);
-            }
-            Topics.sleep(100);
-        }
+        Drops.awaitTrue(condition, WAIT);
     }
 }

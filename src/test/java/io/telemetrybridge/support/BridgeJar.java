@@ -28,6 +28,11 @@ public final class BridgeJar {
      * one unless {@code properties} ({@code key=value}, passed as {@code -D}) name it.
      */
     public static Process start(Path workDir, String... properties) throws IOException {
+        return start(workDir, List.of(), properties);
+    }
+
+    /** As {@link #start(Path, String...)}, with JVM options ({@code -Xmx256m}) before {@code -jar}. */
+    public static Process start(Path workDir, List<String> jvmOptions, String... properties) throws IOException {
         Map<String, String> p = new LinkedHashMap<>();
         for (String port : List.of("bridge.kafka.embedded.port", "bridge.kafka.embedded.controller-port",
                 "camel.server.port", "camel.management.port", "bridge.grpc.port")) {
@@ -37,6 +42,7 @@ public final class BridgeJar {
             p.put(kv.substring(0, kv.indexOf('=')), kv.substring(kv.indexOf('=') + 1));
         }
         List<String> command = new ArrayList<>(List.of(java()));
+        command.addAll(jvmOptions);
         p.forEach((k, v) -> command.add("-D" + k + "=" + v));
         command.addAll(List.of("-jar", JAR.toString()));
         return new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true)

@@ -1,0 +1,11 @@
+package io.telemetrybridge.ingest;
+
+/**
+ * Bounds of file-drop ingestion ({@code bridge.file.*}), validated by {@code BridgeSettings}.
+ *
+ * @param chunkRecords  most records of one chunk of a {@code .jsonl} file (published and acknowledged together)
+ * @param chunkBytes    about the most bytes of lines in one chunk
+ * @param maxLineBytes  longest {@code .jsonl} line read; a longer one is a bad line (dead-lettered with its start)
+ * @param maxBatchBytes largest {@code .json} batch file; a larger one is moved to {@code .error/} unread
+ */
+public record FileSettings(int chunkRecords, long chunkBytes, int maxLineBytes, long maxBatchBytes) {}
