@@ -38,6 +38,9 @@ public final class SeedJson {
                 .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
                 .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
                 .build();
+        // Sizes are bounded by the request's own limits (413), not by Jackson's defaults (a 400 for a long string).
+        mapper.getFactory().setStreamReadConstraints(com.fasterxml.jackson.core.StreamReadConstraints.builder()
+                .maxStringLength(Integer.MAX_VALUE).maxNumberLength(1000).build());
         // Each target type takes only its own JSON shape (integers may widen to floats).
         mapper.coercionConfigFor(LogicalType.Textual)
                 .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)

@@ -166,7 +166,7 @@ public final class BridgeConfiguration implements CamelConfiguration, AutoClosea
         registry.bind("retryCounter", (org.apache.camel.Processor) meters::retried);
         DeadLetters deadLetters = new DeadLetters(context, meters, settings.dlqMaxPayloadBytes(), settings.dlqFolder());
         registry.bind("deadLetters", deadLetters);
-        registry.bind("httpIngest", new HttpIngest(reader, records, meters, mapper));
+        registry.bind("httpIngest", new HttpIngest(reader, records, meters, mapper, settings.maxDecompressedBytes()));
         registry.bind("fileIngest", new FileIngest(reader, records, meters, deadLetters, settings.file()));
         registry.bind("quietFiles", new QuietFileFilter(Long.parseLong(context.getPropertiesComponent()
                 .resolveProperty("bridge.file.quiet-period-ms").orElse("1000").trim())));

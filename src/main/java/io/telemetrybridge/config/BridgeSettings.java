@@ -154,10 +154,69 @@ public record BridgeSettings(
             r.errors.add(PREFIX + "topics.*: each signal and the dead-letter queue need their own topic, got "
                     + settings.allTopics());
         }
+        // Read by the file routes and the backlog gauge.
+        r.text("file.inbox", "inbox");
+        for (String other : new String[] {"camel.server.port", "camel.management.port"}) {
+            String v = properties.resolveProperty(other).orElse("").trim();
+            if (!v.isEmpty() && !v.matches("\\d{1,5}") || !v.isEmpty() && Integer.parseInt(v) > 65_535) {
+                r.errors.add(other + ": expected a port from 0 to 65535, got '" + v + "'");
+            }
+        }
+        unknownKeys(r, keysUnder(properties, PREFIX));
         if (!r.errors.isEmpty()) {
             throw new IllegalArgumentException("invalid configuration: " + String.join("; ", r.errors));
         }
         return settings;
+    }
+
+    /** Keys under which any name is allowed: Kafka client and topic configs. */
+    private static final List<String> OPEN_PREFIXES = List.of(PREFIX + "kafka.client.", PREFIX + "topics.config.",
+            PREFIX + "topics.metrics.config.", PREFIX + "topics.traces.config.", PREFIX + "topics.logs.config.",
+            PREFIX + "topics.dlq.config.");
+
+    /**
+     * A {@code bridge.*} key (in a properties file or a {@code -D} system property) that no setting reads is a
+     * mistake that would otherwise pass silently ({@code bridge.topcs.partitions}): reported with the nearest
+     * known key. Environment variables cannot be checked this way ({@code _} does not map back to {@code .} or
+     * {@code -}). {@code bridge.config} names the properties file itself.
+     */
+    private static void unknownKeys(Reader r, java.util.Properties present) {
+        for (String key : new java.util.TreeSet<>(present.stringPropertyNames())) {
+            if (r.read.contains(key) || key.equals(PREFIX + "config") || OPEN_PREFIXES.stream().anyMatch(key::startsWith)) {
+                continue;
+            }
+            String nearest = null;
+            int best = Integer.MAX_VALUE;
+            for (String known : r.read) {
+                int d = distance(key, known);
+                if (d < best) {
+                    best = d;
+                    nearest = known;
+                }
+            }
+            r.errors.add(key + ": not a setting of the bridge" + (nearest != null && best <= Math.max(3, key.length() / 4)
+                    ? "; did you mean " + nearest + "?" : " (application.properties lists them all)"));
+        }
+    }
+
+    /** Edit distance (insertions, deletions, substitutions) between two keys. */
+    private static int distance(String a, String b) {
+        int[] previous = new int[b.length() + 1];
+        int[] current = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            previous[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            current[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int substitute = previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+                current[j] = Math.min(substitute, Math.min(previous[j] + 1, current[j - 1] + 1));
+            }
+            int[] swap = previous;
+            previous = current;
+            current = swap;
+        }
+        return previous[b.length()];
     }
 
     private BridgeSettings withTopicSpecs(List<TopicSpec> specs) {
@@ -236,6 +295,7 @@ public record BridgeSettings(
         long port = r.nonNegative("http.tls.port", 0);
         String cert = r.text("http.tls.certificate-path", "");
         String key = r.text("http.tls.key-path", "");
+        String host = r.text("http.tls.host", "");
         if (port == 0) {
             if (!cert.isEmpty() || !key.isEmpty()) {
                 r.errors.add(PREFIX + "http.tls.certificate-path / .key-path: set, but " + PREFIX
@@ -252,7 +312,6 @@ public record BridgeSettings(
                 r.errors.add(PREFIX + "http.tls.port: must differ from " + other + " (both " + port + ")");
             }
         }
-        String host = r.text("http.tls.host", "");
         if (host.isEmpty()) {
             host = properties.resolveProperty("camel.server.host").orElse("").trim();
         }
@@ -355,9 +414,14 @@ public record BridgeSettings(
     private static final class Reader {
         final Function<String, String> lookup;
         final List<String> errors = new ArrayList<>();
+        /** Every key a setting looked up, present or not: what counts as a known key. */
+        final java.util.Set<String> read = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
         Reader(Function<String, String> lookup) {
-            this.lookup = lookup;
+            this.lookup = key -> {
+                read.add(key);
+                return lookup.apply(key);
+            };
         }
 
         String text(String key, String fallback) {

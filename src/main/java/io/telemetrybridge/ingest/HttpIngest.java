@@ -1,7 +1,9 @@
 package io.telemetrybridge.ingest;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.telemetrybridge.codec.ContentCoding;
 import io.telemetrybridge.codec.InvalidInputException;
+import io.telemetrybridge.codec.RequestTooLargeException;
 import io.telemetrybridge.codec.MediaTypes;
 import io.telemetrybridge.codec.SeedReader;
 import io.telemetrybridge.codec.UnsupportedMediaTypeException;
@@ -24,8 +26,12 @@ public final class HttpIngest {
     private final TelemetryRecords records;
     private final BridgeMeters meters;
     private final ObjectMapper mapper;
+    private final long maxDecompressedBytes;
 
-    public HttpIngest(SeedReader reader, TelemetryRecords records, BridgeMeters meters, ObjectMapper mapper) {
+    /** @param maxDecompressedBytes largest body once decompressed ({@code bridge.http.max-decompressed-bytes}) */
+    public HttpIngest(SeedReader reader, TelemetryRecords records, BridgeMeters meters, ObjectMapper mapper,
+            long maxDecompressedBytes) {
+        this.maxDecompressedBytes = maxDecompressedBytes;
         this.reader = reader;
         this.records = records;
         this.meters = meters;
@@ -35,8 +41,10 @@ public final class HttpIngest {
     /**
      * Parses the request body as a batch of {@code signal} and makes it the list of records to send.
      *
-     * @throws UnsupportedMediaTypeException unless the body is declared {@code application/json}
-     * @throws InvalidInputException for an empty, malformed or invalid batch (nothing is sent)
+     * @throws UnsupportedMediaTypeException unless the body is declared {@code application/json}, or for a
+     *                                       {@code Content-Encoding} other than {@code gzip} or {@code identity}
+     * @throws RequestTooLargeException      when the body inflates past {@code bridge.http.max-decompressed-bytes}
+     * @throws InvalidInputException         for an empty, malformed or invalid batch (nothing is sent)
      */
     public void readBatch(Exchange exchange, String signal) {
         Signal s = Signal.of(signal);
@@ -44,11 +52,15 @@ public final class HttpIngest {
         MediaTypes.require(MediaTypes.header(exchange.getMessage(), Exchange.CONTENT_TYPE), MediaTypes.JSON);
         byte[] body = exchange.getMessage().getBody(byte[].class);
         meters.requestBytes(s, "http", body == null ? 0 : body.length);
+        // Kept as received: a dead letter of this request holds the bytes the client sent.
+        exchange.getMessage().setBody(body);
         if (body == null || body.length == 0) {
             throw new InvalidInputException("", "empty request body: expected a " + batchName(s));
         }
         List<?> items;
         try {
+            body = ContentCoding.decode(MediaTypes.header(exchange.getMessage(), "Content-Encoding"), body,
+                    maxDecompressedBytes);
             items = reader.readBatch(s, body);
         } catch (InvalidInputException e) {
             meters.rejected(s, "http", 1);

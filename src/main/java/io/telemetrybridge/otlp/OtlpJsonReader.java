@@ -56,7 +56,11 @@ public final class OtlpJsonReader {
     public OtlpJsonReader(int maxDepth) {
         this.maxDepth = maxDepth;
         this.factory = JsonFactory.builder()
-                .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(maxDepth).build())
+                .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(maxDepth)
+                        // Sizes are bounded by the request's own limit (413), not by Jackson's defaults (a 400
+                        // that would blame the nesting).
+                        .maxStringLength(Integer.MAX_VALUE).maxNumberLength(Integer.MAX_VALUE)
+                        .maxNameLength(Integer.MAX_VALUE).maxDocumentLength(-1).build())
                 // A repeated key would silently replace the first value.
                 .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
                 .build();
@@ -79,6 +83,9 @@ public final class OtlpJsonReader {
             }
             return builder;
         } catch (StreamConstraintsException e) {
+            if (!String.valueOf(e.getMessage()).contains("nesting depth")) {
+                throw new InvalidInputException("", "JSON over a parser limit: " + e.getOriginalMessage());
+            }
             throw new InvalidInputException("", "JSON nested too deeply: more than " + maxDepth
                     + " levels of objects and arrays (bridge.otlp.max-json-depth)");
         } catch (JacksonException e) {

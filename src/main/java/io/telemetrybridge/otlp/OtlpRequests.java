@@ -6,15 +6,14 @@ import com.google.protobuf.Message;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
 import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
+import io.telemetrybridge.codec.ContentCoding;
 import io.telemetrybridge.codec.InvalidInputException;
+import io.telemetrybridge.codec.RequestTooLargeException;
 import io.telemetrybridge.codec.MediaTypes;
 import io.telemetrybridge.codec.UnsupportedMediaTypeException;
 import io.telemetrybridge.model.Signal;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.util.Locale;
-import java.util.zip.GZIPInputStream;
 
 /**
  * Decodes an OTLP/HTTP request body into its Export*ServiceRequest, as the OTLP specification's "OTLP/HTTP"
@@ -52,7 +51,7 @@ public final class OtlpRequests {
      */
     public Message decode(Signal signal, String contentType, String contentEncoding, byte[] body) {
         boolean json = isJson(contentType);
-        try (InputStream in = new BoundedInputStream(decompressed(contentEncoding, body), maxDecompressedBytes)) {
+        try (InputStream in = ContentCoding.open(contentEncoding, body, maxDecompressedBytes)) {
             if (json) {
                 return jsonReader.read(in, builder(signal)).build();
             }
@@ -65,15 +64,6 @@ public final class OtlpRequests {
         } catch (IOException e) {
             throw new InvalidInputException("", "the body is not valid " + contentEncoding + ": " + e.getMessage());
         }
-    }
-
-    private static InputStream decompressed(String contentEncoding, byte[] body) throws IOException {
-        String coding = contentEncoding == null ? "identity" : contentEncoding.trim().toLowerCase(Locale.ROOT);
-        return switch (coding) {
-            case "", "identity" -> new ByteArrayInputStream(body);
-            case "gzip", "x-gzip" -> new GZIPInputStream(new ByteArrayInputStream(body), 8192);
-            default -> throw UnsupportedMediaTypeException.contentEncoding(contentEncoding, "gzip or identity");
-        };
     }
 
     private static Message.Builder builder(Signal signal) {

@@ -103,4 +103,35 @@ class BridgeSettingsTest {
             System.clearProperty("bridge.topics.traces.config.compression.type");
         }
     }
+
+    @Test
+    void aMisspeltKeyStopsTheStartUpNamingTheNearestKnownKey() {
+        assertThatThrownBy(() -> read("bridge.topcs.partitions", "6", "bridge.grpc.prot", "4317"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("bridge.topcs.partitions: not a setting of the bridge; did you mean "
+                        + "bridge.topics.partitions?")
+                .hasMessageContaining("bridge.grpc.prot: not a setting of the bridge; did you mean bridge.grpc.port?");
+    }
+
+    @Test
+    void openEndedKeysAndEveryKeyOfTheShippedPropertiesAreKnown() throws Exception {
+        Properties shipped = new Properties();
+        try (var in = java.nio.file.Files.newInputStream(java.nio.file.Path.of("application.properties"))) {
+            shipped.load(in);
+        }
+        java.util.List<String> pairs = new java.util.ArrayList<>();
+        shipped.stringPropertyNames().stream().filter(k -> k.startsWith("bridge.")).forEach(k -> {
+            pairs.add(k);
+            pairs.add(shipped.getProperty(k));
+        });
+        pairs.addAll(java.util.List.of("bridge.kafka.client.linger.ms", "7", "bridge.topics.logs.config.retention.ms",
+                "1000"));
+        assertThat(read(pairs.toArray(String[]::new)).grpc().port()).isEqualTo(4317);
+    }
+
+    @Test
+    void serverPortsOutOfRangeAreRefusedNamingTheKey() {
+        assertThatThrownBy(() -> read("camel.server.port", "99999"))
+                .hasMessageContaining("camel.server.port: expected a port from 0 to 65535, got '99999'");
+    }
 }

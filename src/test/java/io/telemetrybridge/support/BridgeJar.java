@@ -17,7 +17,7 @@ import java.util.stream.Stream;
 /** The packaged jar run as a user runs it: its own process, in a working folder, configured with -D. */
 public final class BridgeJar {
 
-    public static final Path JAR = Path.of(System.getProperty("bridge.jar", "target/telemetry-bridge.jar"))
+    public static final Path JAR = Path.of(System.getProperty("test.bridge.jar", "target/telemetry-bridge.jar"))
             .toAbsolutePath();
     public static final Path PROJECT = Path.of("").toAbsolutePath();
 

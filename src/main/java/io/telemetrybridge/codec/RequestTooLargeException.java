@@ -1,4 +1,4 @@
-package io.telemetrybridge.otlp;
+package io.telemetrybridge.codec;
 
 import io.telemetrybridge.codec.InvalidInputException;
 

@@ -1,4 +1,4 @@
-package io.telemetrybridge.otlp;
+package io.telemetrybridge.codec;
 
 import java.io.FilterInputStream;
 import java.io.IOException;
@@ -8,12 +8,12 @@ import java.io.InputStream;
  * Passes bytes through until {@code limit} have been read, then throws {@link RequestTooLargeException}: a
  * small gzip body that inflates to gigabytes is stopped after {@code limit} bytes, never inflated whole.
  */
-final class BoundedInputStream extends FilterInputStream {
+public final class BoundedInputStream extends FilterInputStream {
 
     private final long limit;
     private long count;
 
-    BoundedInputStream(InputStream in, long limit) {
+    public BoundedInputStream(InputStream in, long limit) {
         super(in);
         this.limit = limit;
     }

@@ -1,0 +1,47 @@
+package io.telemetrybridge.codec;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Locale;
+import java.util.zip.GZIPInputStream;
+
+/**
+ * The HTTP content codings the bridge reads on every HTTP endpoint that takes telemetry ({@code Content-Encoding}:
+ * {@code gzip}, {@code x-gzip}, {@code identity} or none), with the decompressed size bounded while inflating
+ * ({@code bridge.http.max-decompressed-bytes}), so a small body that inflates to gigabytes is stopped early.
+ */
+public final class ContentCoding {
+
+    private ContentCoding() {}
+
+    /**
+     * The body as a stream of its decoded bytes, at most {@code limit} of them.
+     *
+     * @throws UnsupportedMediaTypeException for another coding (415); reading past the limit throws
+     *                                       {@link RequestTooLargeException} (413)
+     */
+    public static InputStream open(String contentEncoding, byte[] body, long limit) throws IOException {
+        String coding = contentEncoding == null ? "identity" : contentEncoding.trim().toLowerCase(Locale.ROOT);
+        InputStream raw = new ByteArrayInputStream(body);
+        InputStream decoded = switch (coding) {
+            case "", "identity" -> raw;
+            case "gzip", "x-gzip" -> new GZIPInputStream(raw, 8192);
+            default -> throw UnsupportedMediaTypeException.contentEncoding(contentEncoding, "gzip or identity");
+        };
+        return new BoundedInputStream(decoded, limit);
+    }
+
+    /**
+     * The decoded body, whole.
+     *
+     * @throws InvalidInputException when the body is not valid in its coding (400)
+     */
+    public static byte[] decode(String contentEncoding, byte[] body, long limit) {
+        try (InputStream in = open(contentEncoding, body, limit)) {
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new InvalidInputException("", "the body is not valid " + contentEncoding + ": " + e.getMessage());
+        }
+    }
+}
