@@ -297,7 +297,8 @@ public record BridgeSettings(
         String key = r.text("http.tls.key-path", "");
         String host = r.text("http.tls.host", "");
         if (port == 0) {
-            if (!cert.isEmpty() || !key.isEmpty()) {
+            // gRPC over TLS takes the same certificate, also without HTTPS.
+            if ((!cert.isEmpty() || !key.isEmpty()) && !r.bool("grpc.tls.enabled", false)) {
                 r.errors.add(PREFIX + "http.tls.certificate-path / .key-path: set, but " + PREFIX
                         + "http.tls.port is 0 (HTTPS off)");
             }
@@ -358,8 +359,20 @@ public record BridgeSettings(
                 }
             }
         }
+        Path cert = null;
+        Path key = null;
+        if (r.bool("grpc.tls.enabled", false)) {
+            for (String k : new String[] {"http.tls.certificate-path", "http.tls.key-path"}) {
+                String v = r.text(k, "");
+                if (v.isEmpty() || !java.nio.file.Files.isReadable(Path.of(v))) {
+                    r.errors.add(PREFIX + "grpc.tls.enabled: needs a readable " + PREFIX + k + ", got '" + v + "'");
+                }
+            }
+            cert = Path.of(r.text("http.tls.certificate-path", ""));
+            key = Path.of(r.text("http.tls.key-path", ""));
+        }
         return new GrpcSettings(enabled, host.isEmpty() ? "0.0.0.0" : host, port, (int) maxBytes,
-                r.positive("grpc.drain-timeout-ms", 10_000));
+                r.positive("grpc.drain-timeout-ms", 10_000), cert, key);
     }
 
     private static String tokenFileProblem(java.io.IOException e) {

@@ -83,9 +83,12 @@ public final class HttpErrorPages implements StartupListener {
         for (String path : new String[] {"/v1/*", "/api/*"}) {
             // Before platform-http's own handler, which answers a stopping route with a bare 503.
             router.route(path).order(-1).handler(ctx -> {
-                if (!unavailable(ctx)) {
-                    ctx.next();
+                if (unavailable(ctx)) {
+                    return;
                 }
+                // A request that reached a route just as it stops gets platform-http's bare 500 or 503.
+                ctx.addHeadersEndHandler(v -> retryableWhileUnavailable(ctx));
+                ctx.next();
             });
             router.route(path).order(-1).handler(limit);
             // The body handler fails the request with 413 before any route runs.
@@ -108,6 +111,19 @@ public final class HttpErrorPages implements StartupListener {
         ctx.response().putHeader("Retry-After", String.valueOf(retryAfterSeconds));
         answer(ctx, 503, "Service Unavailable", why + "; retry after " + retryAfterSeconds + " s", Code.UNAVAILABLE);
         return true;
+    }
+
+    /**
+     * Turns a bare 500 or 503 (no {@code Retry-After}) answered while the path cannot be served (its route stopping
+     * under a reload or a shutdown) into a 503 with {@code Retry-After}, which clients retry. Our own answers carry
+     * {@code Retry-After} or are not given for such a path.
+     */
+    private void retryableWhileUnavailable(RoutingContext ctx) {
+        int status = ctx.response().getStatusCode();
+        if ((status == 500 || status == 503) && ctx.response().headers().get("Retry-After") == null
+                && availability.unavailable(ctx.request().path()) != null) {
+            ctx.response().setStatusCode(503).putHeader("Retry-After", String.valueOf(retryAfterSeconds));
+        }
     }
 
     /**

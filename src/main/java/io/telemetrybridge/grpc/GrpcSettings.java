@@ -11,5 +11,15 @@ package io.telemetrybridge.grpc;
  *                         {@code RESOURCE_EXHAUSTED} from grpc-java, enforced while inflating
  * @param drainTimeoutMs   at shutdown, how long calls in hand may take to finish (their Kafka acknowledgements),
  *                         in milliseconds; new calls are refused with {@code UNAVAILABLE} meanwhile
+ * @param certificatePath  PEM certificate chain for TLS ({@code bridge.http.tls.certificate-path}), or null for
+ *                         plaintext (h2c, the default, as the Collector's receiver)
+ * @param keyPath          its PEM private key (PKCS#8, unencrypted), or null
  */
-public record GrpcSettings(boolean enabled, String host, int port, int maxMessageBytes, long drainTimeoutMs) {}
+public record GrpcSettings(boolean enabled, String host, int port, int maxMessageBytes, long drainTimeoutMs,
+        java.nio.file.Path certificatePath, java.nio.file.Path keyPath) {
+
+    /** Whether the server speaks TLS. */
+    public boolean tls() {
+        return certificatePath != null;
+    }
+}

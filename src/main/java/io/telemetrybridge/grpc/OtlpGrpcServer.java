@@ -8,6 +8,7 @@ import io.grpc.ServerInterceptors;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.StatusRuntimeException;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
+import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.stub.ServerCallStreamObserver;
@@ -138,6 +139,15 @@ public final class OtlpGrpcServer extends ServiceSupport {
                 .permitKeepAliveTime(10, TimeUnit.SECONDS)
                 .permitKeepAliveWithoutCalls(true)
                 .addService(health.getHealthService());
+        if (settings.tls()) {
+            try {
+                builder.sslContext(GrpcSslContexts.forServer(settings.certificatePath().toFile(),
+                        settings.keyPath().toFile()).build());
+            } catch (javax.net.ssl.SSLException | IllegalArgumentException e) {
+                throw new IllegalStateException("bridge.grpc.tls.enabled: cannot use " + settings.certificatePath()
+                        + " and " + settings.keyPath() + " (PEM chain and unencrypted PKCS#8 key): " + e.getMessage(), e);
+            }
+        }
         GrpcGuards guards = new GrpcGuards(tokens, inFlight, retryAfterSeconds, meters);
         for (Signal s : Signal.values()) {
             builder.addService(ServerInterceptors.intercept(service(s), guards.interceptors(s)));
@@ -149,8 +159,9 @@ public final class OtlpGrpcServer extends ServiceSupport {
                     + settings.port() + ": " + e.getMessage(), e);
         }
         health.setStatus(HEALTH_OVERALL, ServingStatus.SERVING);
-        LOG.info("OTLP/gRPC on {}:{} (traces, metrics, logs; grpc.health.v1), messages up to {} bytes",
-                settings.host(), server.getPort(), settings.maxMessageBytes());
+        LOG.info("OTLP/gRPC on {}:{} over {} (traces, metrics, logs; grpc.health.v1), messages up to {} bytes",
+                settings.host(), server.getPort(), settings.tls() ? "TLS (" + settings.certificatePath() + ")"
+                        : "plaintext h2c", settings.maxMessageBytes());
     }
 
     @Override

@@ -21,6 +21,7 @@ import org.apache.camel.support.EventNotifierSupport;
  *   <li>from the moment the bridge starts shutting down, every request;</li>
  *   <li>while the consumer of a path's route is suspended or stopping (a reload suspends all routes of a file
  *       first);</li>
+ *   <li>when no route has a path that a route served less than {@link #RELOAD_WINDOW_MS} ago;</li>
  *   <li>while a route's platform-http path is stopping, stopped or removed (a live reload replaces the routes of
  *       an edited file; a failed edit is put back by the {@code routes-reload} check), until a route serves the
  *       path again or {@link #RELOAD_WINDOW_MS} passed: a path a reload removed for good is a 404 after that.</li>
@@ -37,6 +38,8 @@ public final class RouteAvailability extends EventNotifierSupport {
     private final Map<String, Long> gaps = new ConcurrentHashMap<>();
     private final Map<String, Pattern> patterns = new ConcurrentHashMap<>();
     private volatile PlatformHttpComponent http;
+    /** Exact path -> when a running route last took a request on it, epoch ms (refreshed at most every second). */
+    private final Map<String, Long> served = new ConcurrentHashMap<>();
 
     public RouteAvailability(CamelContext context) {
         this.context = context;
@@ -69,16 +72,29 @@ public final class RouteAvailability extends EventNotifierSupport {
         if (stopping()) {
             return "the bridge is shutting down";
         }
-        if (suspended(path)) {
+        long now = System.currentTimeMillis();
+        Boolean running = running(path);
+        if (Boolean.FALSE.equals(running)) {
             // A reload suspends all routes of the edited file before it stops them one by one; the consumer goes
             // away before the route's stopping event, so the gap starts now.
             gap(path);
             return "the route serving " + path + " is being reloaded";
         }
+        if (running == null) {
+            // No route has the path now: one served it a moment ago (the events of its stop may not be out yet).
+            Long seen = served.get(path);
+            if (seen != null && now - seen < RELOAD_WINDOW_MS) {
+                return "the route serving " + path + " is being reloaded";
+            }
+        } else {
+            Long seen = served.get(path);
+            if (seen == null || now - seen > 1000) {
+                served.put(path, now);
+            }
+        }
         if (gaps.isEmpty()) {
             return null;
         }
-        long now = System.currentTimeMillis();
         for (Map.Entry<String, Long> gap : gaps.entrySet()) {
             if (now - gap.getValue() < RELOAD_WINDOW_MS && pattern(gap.getKey()).matcher(path).matches()) {
                 return "the route serving " + gap.getKey() + " is being reloaded";
@@ -87,18 +103,22 @@ public final class RouteAvailability extends EventNotifierSupport {
         return null;
     }
 
-    /** Whether the consumer of the route whose path is exactly {@code path} is suspended or stopping. */
-    private boolean suspended(String path) {
+    /**
+     * Whether the consumer of the route whose path is exactly {@code path} takes requests ({@code false}: it is
+     * suspended or stopping); null when no route has that path.
+     */
+    private Boolean running(String path) {
         PlatformHttpComponent component = http;
         if (component == null) {
             http = component = context.getComponent("platform-http", PlatformHttpComponent.class);
         }
         for (HttpEndpointModel endpoint : component.getHttpEndpoints()) {
             if (path.equals(endpoint.getUri()) && endpoint.getConsumer() instanceof StatefulService consumer) {
-                return consumer.isSuspending() || consumer.isSuspended() || consumer.isStopping() || consumer.isStopped();
+                return !(consumer.isSuspending() || consumer.isSuspended() || consumer.isStopping()
+                        || consumer.isStopped());
             }
         }
-        return false;
+        return null;
     }
 
     @Override
