@@ -16,6 +16,7 @@ import io.telemetrybridge.http.RouteAvailability;
 import io.telemetrybridge.ingest.FileIngest;
 import io.telemetrybridge.ingest.Heartbeat;
 import io.telemetrybridge.ingest.HttpIngest;
+import io.telemetrybridge.ingest.InboxLocks;
 import io.telemetrybridge.ingest.OtlpIngest;
 import io.telemetrybridge.ingest.QuietFileFilter;
 import io.telemetrybridge.ingest.TelemetryRecords;
@@ -133,9 +134,16 @@ public final class BridgeConfiguration implements CamelConfiguration, AutoClosea
         // The registry the gauges go to exists once the context has started.
         java.nio.file.Path inbox = java.nio.file.Path.of(context.getPropertiesComponent()
                 .resolveProperty("bridge.file.inbox").orElse("inbox").trim());
-        for (Signal s : Signal.values()) {
-            FileIngest.deleteOrphanLocks(inbox.resolve(s.id()));
-        }
+        InboxLocks locks = context.getRegistry().lookupByNameAndType("inboxLocks", InboxLocks.class);
+        Runnable sweep = () -> {
+            for (Signal s : Signal.values()) {
+                locks.sweep(inbox.resolve(s.id()));
+            }
+        };
+        sweep.run();
+        // Renews this bridge's read locks, and frees the files of a bridge that died while reading them.
+        context.getExecutorServiceManager().newSingleThreadScheduledExecutor(this, "inbox-locks")
+                .scheduleWithFixedDelay(sweep, 5, 5, TimeUnit.SECONDS);
         whenFullyStarted(context, ctx -> {
             for (Signal s : Signal.values()) {
                 meters.fileBacklog(s, inbox.resolve(s.id()));
@@ -167,14 +175,16 @@ public final class BridgeConfiguration implements CamelConfiguration, AutoClosea
         DeadLetters deadLetters = new DeadLetters(context, meters, settings.dlqMaxPayloadBytes(), settings.dlqFolder());
         registry.bind("deadLetters", deadLetters);
         registry.bind("httpIngest", new HttpIngest(reader, records, meters, mapper, settings.maxDecompressedBytes()));
-        registry.bind("fileIngest", new FileIngest(reader, records, meters, deadLetters, settings.file()));
+        InboxLocks locks = new InboxLocks(settings.file().orphanLockMs());
+        registry.bind("inboxLocks", locks);
+        registry.bind("fileIngest", new FileIngest(reader, records, meters, deadLetters, settings.file(), locks));
         registry.bind("quietFiles", new QuietFileFilter(Long.parseLong(context.getPropertiesComponent()
                 .resolveProperty("bridge.file.quiet-period-ms").orElse("1000").trim())));
         registry.bind("heartbeat", new Heartbeat(records, meters));
-        registry.bind("httpErrors", new HttpErrors(mapper, settings.retryAfterSeconds(), deadLetters));
+        registry.bind("httpErrors", new HttpErrors(mapper, settings.retryAfterSeconds(), deadLetters, meters));
         registry.bind("otlpIngest", new OtlpIngest(new OtlpRequests(settings.otlpMaxJsonDepth(),
                 settings.maxDecompressedBytes()), settings.otlpEncodings(), records, meters, deadLetters));
-        registry.bind("otlpErrors", new OtlpErrors(settings.retryAfterSeconds(), deadLetters));
+        registry.bind("otlpErrors", new OtlpErrors(settings.retryAfterSeconds(), deadLetters, meters));
     }
 
     /**

@@ -4,6 +4,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.telemetrybridge.codec.InvalidInputException;
 import io.telemetrybridge.deadletter.DeadLetter;
 import io.telemetrybridge.deadletter.DeadLetters;
+import io.telemetrybridge.ingest.TelemetryRecords;
+import io.telemetrybridge.model.Signal;
+import io.telemetrybridge.observe.BridgeMeters;
 import io.telemetrybridge.query.QueryRejectedException;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -25,11 +28,13 @@ public final class HttpErrors {
     private final ObjectMapper mapper;
     private final int retryAfterSeconds;
     private final DeadLetters deadLetters;
+    private final BridgeMeters meters;
 
-    public HttpErrors(ObjectMapper mapper, int retryAfterSeconds, DeadLetters deadLetters) {
+    public HttpErrors(ObjectMapper mapper, int retryAfterSeconds, DeadLetters deadLetters, BridgeMeters meters) {
         this.mapper = mapper;
         this.retryAfterSeconds = retryAfterSeconds;
         this.deadLetters = deadLetters;
+        this.meters = meters;
     }
 
     /** 400: the request itself is wrong; nothing of it was published. */
@@ -91,6 +96,7 @@ public final class HttpErrors {
     /** 503 with {@code Retry-After}: Kafka did not take the records in time; the client should retry. */
     public void unavailable(Exchange exchange) throws Exception {
         Exception e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        meters.unavailable(exchange.getProperty(TelemetryRecords.SIGNAL, Signal.class), "http");
         LOG.warn("Kafka did not accept records for {}: {}", exchange.getFromRouteId(), e.getMessage());
         respond(exchange, 503, body(503, "Service Unavailable",
                 "Kafka is not accepting records now (" + e.getMessage() + "); retry after " + retryAfterSeconds

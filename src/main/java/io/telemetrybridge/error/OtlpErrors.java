@@ -5,6 +5,9 @@ import com.google.rpc.Status;
 import io.telemetrybridge.deadletter.DeadLetter;
 import io.telemetrybridge.deadletter.DeadLetters;
 import io.telemetrybridge.ingest.OtlpIngest;
+import io.telemetrybridge.ingest.TelemetryRecords;
+import io.telemetrybridge.model.Signal;
+import io.telemetrybridge.observe.BridgeMeters;
 import io.telemetrybridge.otlp.OtlpJsonWriter;
 import io.telemetrybridge.otlp.OtlpRequests;
 import java.util.UUID;
@@ -25,10 +28,12 @@ public final class OtlpErrors {
 
     private final int retryAfterSeconds;
     private final DeadLetters deadLetters;
+    private final BridgeMeters meters;
 
-    public OtlpErrors(int retryAfterSeconds, DeadLetters deadLetters) {
+    public OtlpErrors(int retryAfterSeconds, DeadLetters deadLetters, BridgeMeters meters) {
         this.retryAfterSeconds = retryAfterSeconds;
         this.deadLetters = deadLetters;
+        this.meters = meters;
     }
 
     /** 400, and the request to the dead-letter topic. */
@@ -49,6 +54,7 @@ public final class OtlpErrors {
 
     public void unavailable(Exchange exchange) throws Exception {
         Exception e = caught(exchange);
+        meters.unavailable(exchange.getProperty(TelemetryRecords.SIGNAL, Signal.class), OtlpIngest.source(exchange));
         LOG.warn("Kafka did not accept records for {}: {}", exchange.getFromRouteId(), e.getMessage());
         respond(exchange, 503, Code.UNAVAILABLE, "Kafka is not accepting records now (" + e.getMessage()
                 + "); retry after " + retryAfterSeconds + " s");

@@ -64,10 +64,12 @@ public final class FileIngest {
     private final BridgeMeters meters;
     private final DeadLetters deadLetters;
     private final FileSettings limits;
+    private final InboxLocks locks;
 
     public FileIngest(SeedReader reader, TelemetryRecords records, BridgeMeters meters, DeadLetters deadLetters,
-            FileSettings limits) {
+            FileSettings limits, InboxLocks locks) {
         this.limits = limits;
+        this.locks = locks;
         this.reader = reader;
         this.records = records;
         this.meters = meters;
@@ -100,7 +102,7 @@ public final class FileIngest {
         exchange.setProperty(ARCHIVE_NAME, archiveName(name, exchange.getClock().getCreated()));
         Path file = Path.of(exchange.getMessage().getHeader("CamelFileAbsolutePath", String.class));
         exchange.setProperty(PATH, file);
-        FileProgress.sweep(file.getParent());
+        locks.reading(exchange, file);
         if (!name.toLowerCase(Locale.ROOT).endsWith(".jsonl")) {
             return List.of(new Chunk(s, file, readBatch(s, file), List.of(), null)).iterator();
         }
@@ -268,30 +270,6 @@ public final class FileIngest {
     }
 
     /** {@code name.json} becomes {@code name.20261130T052300.123Z.json}: files of the same name never clash. */
-    /**
-     * Deletes the read-lock marker files ({@code *.camelLock}) a bridge killed while reading left in
-     * {@code folder}: each would hide its file from every later poll. Camel's own orphan clean-up skips them, since
-     * they do not match the route's {@code antInclude}. Called before the file routes start.
-     *
-     * @return the marker files deleted
-     */
-    public static int deleteOrphanLocks(Path folder) throws IOException {
-        if (!Files.isDirectory(folder)) {
-            return 0;
-        }
-        // Progress files of files already moved away are of no use either.
-        FileProgress.sweep(folder);
-        int deleted = 0;
-        try (var files = Files.list(folder)) {
-            for (Path lock : files.filter(f -> f.getFileName().toString().endsWith(".camelLock")).toList()) {
-                Files.deleteIfExists(lock);
-                deleted++;
-                LOG.warn("Deleted the read lock {} left by an earlier run; its file will be read again", lock);
-            }
-        }
-        return deleted;
-    }
-
     static String archiveName(String name, long epochMillis) {
         int dot = name.lastIndexOf('.');
         String stamp = STAMP.format(java.time.Instant.ofEpochMilli(epochMillis));

@@ -7,5 +7,7 @@ package io.telemetrybridge.ingest;
  * @param chunkBytes    about the most bytes of lines in one chunk
  * @param maxLineBytes  longest {@code .jsonl} line read; a longer one is a bad line (dead-lettered with its start)
  * @param maxBatchBytes largest {@code .json} batch file; a larger one is moved to {@code .error/} unread
+ * @param orphanLockMs  how long a read lock nobody renews stays before it is taken for a dead bridge's, in ms
  */
-public record FileSettings(int chunkRecords, long chunkBytes, int maxLineBytes, long maxBatchBytes) {}
+public record FileSettings(int chunkRecords, long chunkBytes, int maxLineBytes, long maxBatchBytes,
+        long orphanLockMs) {}

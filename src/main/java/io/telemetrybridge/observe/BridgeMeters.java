@@ -28,6 +28,8 @@ import org.apache.camel.Exchange;
  *       Kafka's acknowledgement of all its records (a histogram, seconds in Prometheus);</li>
  *   <li>{@code telemetry.bridge.request.bytes{signal,source}}: size of HTTP request bodies and gRPC messages as
  *       received;</li>
+ *   <li>{@code telemetry.bridge.requests.unavailable{signal,source}}: ingestion requests answered 503 /
+ *       {@code UNAVAILABLE} because Kafka did not take their records in time (the client retries them);</li>
  *   <li>{@code telemetry.bridge.grpc.requests{signal,status}}: OTLP/gRPC calls answered, by gRPC status code
  *       ({@code OK}, {@code INVALID_ARGUMENT}, {@code UNAVAILABLE}, {@code RESOURCE_EXHAUSTED},
  *       {@code UNAUTHENTICATED}, {@code INTERNAL}; {@code CANCELLED} when the client's deadline passed first);</li>
@@ -49,6 +51,7 @@ public final class BridgeMeters {
     public static final String PUBLISH_LATENCY = "telemetry.bridge.publish.latency";
     public static final String REQUEST_BYTES = "telemetry.bridge.request.bytes";
     public static final String GRPC_REQUESTS = "telemetry.bridge.grpc.requests";
+    public static final String UNAVAILABLE = "telemetry.bridge.requests.unavailable";
     public static final String QUERY_DURATION = "telemetry.bridge.query.duration";
     public static final String QUERY_SCANNED = "telemetry.bridge.query.records.scanned";
     public static final String QUERY_POISON = "telemetry.bridge.query.poison_records";
@@ -88,6 +91,13 @@ public final class BridgeMeters {
     public void grpcRequest(Signal signal, String status) {
         Counter.builder(GRPC_REQUESTS).description("OTLP/gRPC calls answered, by gRPC status code")
                 .tag("signal", signal.id()).tag("status", status).register(registry()).increment();
+    }
+
+    /** Counts one ingestion request answered 503 because Kafka did not take its records (signal may be null). */
+    public void unavailable(Signal signal, String source) {
+        Counter.builder(UNAVAILABLE).description("Ingestion requests answered 503 / UNAVAILABLE: Kafka did not take "
+                + "their records in time").tag("signal", signal == null ? "unknown" : signal.id())
+                .tag("source", source).register(registry()).increment();
     }
 
     /** Counts {@code n} items refused as invalid. */

@@ -19,7 +19,8 @@ import java.util.concurrent.TimeUnit;
  *   <li>{@code total_reads}: queries answered (not those refused with 429/503); {@code average_read_time_ms}
  *       their mean duration;</li>
  *   <li>{@code error_count}: records rejected as invalid, plus records dropped, plus records the producer
- *       failed to send, plus queries refused (429/503);</li>
+ *       failed to send, plus ingestion requests answered 503 (Kafka did not take them), plus queries refused
+ *       (429/503);</li>
  *   <li>{@code messages_produced}, {@code bytes_produced}, {@code produce_errors},
  *       {@code average_produce_time_ms}: the producer's own Kafka client meters (record-send-total,
  *       outgoing-byte-total, record-error-total, request-latency-avg);</li>
@@ -51,7 +52,7 @@ public final class BridgeStats {
         out.put("total_writes", writes.stream().mapToLong(Timer::count).sum());
         out.put("total_reads", reads.stream().mapToLong(Timer::count).sum());
         out.put("error_count", (long) (counted(r, BridgeMeters.REJECTED) + counted(r, BridgeMeters.DROPPED)
-                + produceErrors) + refused);
+                + counted(r, BridgeMeters.UNAVAILABLE) + produceErrors) + refused);
         out.put("average_write_time_ms", meanMs(writes));
         out.put("average_read_time_ms", meanMs(reads));
         out.put("records_accepted", (long) counted(r, BridgeMeters.ACCEPTED));

@@ -47,6 +47,13 @@ class KafkaUnavailableTest {
         assertThat(response.headers().firstValue("Retry-After")).hasValue("5");
         assertThat(Json.tree(response.body()).get("message").textValue()).contains("retry");
         assertThat(response.body()).doesNotContain("\tat ");
+        // Counted, and in the seed statistics' error_count.
+        String metrics = bridge.send(HttpRequest.newBuilder(bridge.managementUri("/observe/metrics")).build()).body();
+        assertThat(metrics).containsPattern(
+                "telemetry_bridge_requests_unavailable_total\\{signal=\"metrics\",source=\"http\"} [1-9]");
+        HttpResponse<String> stats = bridge.get("/api/v1/stats");
+        assertThat(stats.statusCode()).as(stats.body()).isEqualTo(200);
+        assertThat(Json.tree(stats.body()).get("error_count").asLong()).isPositive();
     }
 
     @Test

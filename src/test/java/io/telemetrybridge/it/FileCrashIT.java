@@ -41,7 +41,7 @@ class FileCrashIT {
         Files.createDirectories(inbox);
         String[] settings = {"bridge.kafka.embedded.port=" + kafkaPort,
                 "bridge.kafka.embedded.controller-port=" + controllerPort, "bridge.heartbeat.enabled=false",
-                "bridge.file.quiet-period-ms=100", "bridge.file.poll-interval-ms=100"};
+                "bridge.file.quiet-period-ms=100", "bridge.file.poll-interval-ms=100", "bridge.file.orphan-lock-ms=3000"};
         int management = KafkaBroker.freePort();
         Process bridge = BridgeJar.start(workDir, with(settings, "camel.management.port=" + management));
         Set<String> doneAtKill;
