@@ -32,8 +32,8 @@ import org.junit.jupiter.api.io.TempDir;
  * An ordinary day of operations under a stream of requests (OTLP/HTTP protobuf, the seed API, OTLP/gRPC): live
  * reloads of the ingestion route files (a comment-only edit, then an edit naming an unknown bean, which is put
  * back) and a shutdown. Every answer is one a client retries or a success: 200 / {@code OK}, or 503 with
- * {@code Retry-After} and an error body / {@code UNAVAILABLE} with a retry delay, or a refused connection once the
- * ports close. Never 404, 405, a bare 503 or a 500. Every acknowledged request has all its records on Kafka.
+ * {@code Retry-After} (with our error body, except for a request caught inside a route at the instant it stops)
+ * / {@code UNAVAILABLE} with a retry delay, or a refused connection once the ports close. Never 404, 405, a bare 503 or a 500. Every acknowledged request has all its records on Kafka.
  */
 @ExtendWith(KafkaBroker.class)
 class OperationsUnderLoadTest {
@@ -84,7 +84,11 @@ class OperationsUnderLoadTest {
             count("http " + status);
             if (status == 200) {
                 acknowledged.put(id, true);
-            } else if (status != 503 || r.headers().firstValue("Retry-After").isEmpty() || r.body().isEmpty()) {
+            } else if (status == 503 && r.headers().firstValue("Retry-After").isPresent() && r.body().isEmpty()) {
+                // A request caught inside a route as it stops: platform-http's own empty 503, made retryable by
+                // our Retry-After (its body cannot be replaced any more). Counted, so the rate is seen.
+                count("http 503 without body");
+            } else if (status != 503 || r.headers().firstValue("Retry-After").isEmpty()) {
                 wrong.add(java.time.Instant.now() + " " + path + " " + status + " " + r.headers().map() + " "
                         + r.body());
             }
