@@ -48,7 +48,7 @@ rate=$(echo "$records / $secs" | bc -l)
 printf "file: %d MB, %d lines; in .done after %.1f s; records on Kafka %d; %.0f records/s\n" \
   "$size_mb" "$lines" "$secs" "$records" "$rate"
 echo "bridge peak RSS: $(awk '/VmHWM/ {printf "%.0f MiB", $2/1024}' /proc/$bridge_pid/status)"
-grep -c OutOfMemoryError "$work/bridge.log" | sed 's/^/OutOfMemoryError lines in the bridge log: /'
+echo "OutOfMemoryError lines in the bridge log: $(grep -c OutOfMemoryError "$work/bridge.log" || true)"
 
 echo "== Kafka ProducerPerformance: 1500000 records of 300 bytes, bridge's producer settings"
 java -cp "$jar:$work/lib/*" org.apache.kafka.tools.TopicCommand --bootstrap-server "$bootstrap" --create \
