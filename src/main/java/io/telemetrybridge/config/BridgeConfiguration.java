@@ -195,7 +195,8 @@ public final class BridgeConfiguration implements CamelConfiguration, AutoClosea
             throws Exception {
         List<String> tokens = settings.httpAccess().ingestTokens();
         OtlpGrpcServer grpc = new OtlpGrpcServer(context, settings.grpc(), inFlight,
-                tokens.isEmpty() ? null : new BearerTokens(tokens, "ingest"), settings.retryAfterSeconds(), meters);
+                tokens.isEmpty() ? null : new BearerTokens(tokens, "ingest"), settings.retryAfterSeconds(), meters,
+                context.getRegistry().lookupByNameAndType("deadLetters", DeadLetters.class));
         context.addComponent(OtlpGrpcComponent.SCHEME, new OtlpGrpcComponent(grpc));
         context.addService(grpc, true, false);
         if (settings.grpc().enabled()) {

@@ -133,7 +133,7 @@ public record BridgeSettings(
                 grpc(r, properties),
                 new FileSettings((int) r.positive("file.chunk-records", 5000), r.positive("file.chunk-bytes", 4_194_304),
                         (int) r.positive("file.max-line-bytes", 4_194_304),
-                        r.positive("file.max-batch-bytes", 67_108_864), r.positive("file.orphan-lock-ms", 60_000)));
+                        r.positive("file.max-batch-bytes", 67_108_864), r.positive("file.orphan-lock-ms", 20_000)));
         settings = settings.withTopicSpecs(topicSpecs(r, settings, keysUnder(properties, PREFIX + "topics.")));
         if (settings.embedded() && !settings.kafkaSecurity().protocol().equals("PLAINTEXT")) {
             r.errors.add(PREFIX + "kafka.security.protocol=" + settings.kafkaSecurity().protocol() + " needs "

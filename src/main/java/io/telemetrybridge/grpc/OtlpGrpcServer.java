@@ -13,6 +13,10 @@ import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.ServerCalls;
+import io.telemetrybridge.codec.InvalidInputException;
+import io.telemetrybridge.codec.RequestTooLargeException;
+import io.telemetrybridge.deadletter.DeadLetter;
+import io.telemetrybridge.deadletter.DeadLetters;
 import io.telemetrybridge.http.BearerTokens;
 import io.telemetrybridge.http.InFlightBound;
 import io.telemetrybridge.model.Signal;
@@ -50,6 +54,8 @@ public final class OtlpGrpcServer extends ServiceSupport {
 
     private static final Logger LOG = LoggerFactory.getLogger(OtlpGrpcServer.class);
     private static final String HEALTH_OVERALL = "";
+    /** Largest metadata (headers) of a call, in bytes. */
+    static final int MAX_METADATA_BYTES = 64 * 1024;
 
     private final CamelContext context;
     private final GrpcSettings settings;
@@ -57,6 +63,7 @@ public final class OtlpGrpcServer extends ServiceSupport {
     private final BearerTokens tokens;
     private final int retryAfterSeconds;
     private final BridgeMeters meters;
+    private final DeadLetters deadLetters;
     private final Map<Signal, OtlpGrpcConsumer> routes = new ConcurrentHashMap<>();
     private final HealthStatusManager health = new HealthStatusManager();
     private volatile boolean stopping;
@@ -68,7 +75,8 @@ public final class OtlpGrpcServer extends ServiceSupport {
      * @param retryAfterSeconds retry delay of {@code UNAVAILABLE} and {@code RESOURCE_EXHAUSTED} answers
      */
     public OtlpGrpcServer(CamelContext context, GrpcSettings settings, InFlightBound inFlight, BearerTokens tokens,
-            int retryAfterSeconds, BridgeMeters meters) {
+            int retryAfterSeconds, BridgeMeters meters, DeadLetters deadLetters) {
+        this.deadLetters = deadLetters;
         this.context = context;
         this.settings = settings;
         this.inFlight = inFlight;
@@ -135,6 +143,9 @@ public final class OtlpGrpcServer extends ServiceSupport {
                         settings.port()))
                 .executor(executor)
                 .maxInboundMessageSize(settings.maxMessageBytes())
+                // grpc-java's 8 KiB would answer larger metadata (big tokens, many headers) with a GOAWAY, which
+                // clients read as UNAVAILABLE and retry for ever.
+                .maxInboundMetadataSize(MAX_METADATA_BYTES)
                 // SDKs and Collectors may ping to keep connections through load balancers.
                 .permitKeepAliveTime(10, TimeUnit.SECONDS)
                 .permitKeepAliveWithoutCalls(true)
@@ -199,6 +210,16 @@ public final class OtlpGrpcServer extends ServiceSupport {
         // Without a handler, answering a call the client cancelled (deadline passed) would throw.
         observer.setOnCancelHandler(() -> { });
         if (inbound.refused() != null) {
+            // Refused before the route (a bad gzip body, over the size bound): dead-lettered here, as over HTTP,
+            // with the reason; grpc-java gives no access to the bytes as they came.
+            String reason = inbound.refused().getStatus().getDescription();
+            OtlpGrpcConsumer route = routes.get(signal);
+            deadLetters.publish(DeadLetter.of(signal.id(), OtlpGrpcConsumer.SOURCE, route == null ? null
+                            : route.getRouteId(),
+                    inbound.refused().getStatus().getCode() == io.grpc.Status.Code.RESOURCE_EXHAUSTED
+                            ? new RequestTooLargeException(settings.maxMessageBytes())
+                            : new InvalidInputException("", reason), new byte[0])
+                    .with("grpc.method", method).with("payload.omitted", true));
             fail(observer, signal, inbound.refused());
             return;
         }

@@ -192,8 +192,20 @@ class OtlpGrpcTest {
                     "gzip", 10_000);
             assertThat(answer.code()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
             assertThat(answer.retryDelaySeconds()).isEqualTo(-1);
+
+            // Not gzip at all, though flagged so: undecodable, and dead-lettered like any undecodable request.
+            OtlpGrpcClient.Answer notGzip = raw.call(OtlpGrpcClient.method("logs"), "plainly not gzip".getBytes(),
+                    Map.of(), "gzip", 10_000);
+            assertThat(notGzip.code()).isEqualTo(Status.Code.INVALID_ARGUMENT);
         }
         assertThat(Topics.endOffsetSum(bridge.topic("logs"))).isEqualTo(before);
+        List<Topics.Rec> letters = Topics.readAll(bridge.topic("dlq")).stream()
+                .filter(r -> "logs".equals(r.headers().get("telemetry.dlq.signal"))
+                        && "otlp-grpc".equals(r.headers().get("telemetry.dlq.source"))).toList();
+        assertThat(letters).anySatisfy(r -> assertThat(r.headers().get("telemetry.dlq.exception.message"))
+                .contains("bridge.http.max-decompressed-bytes"));
+        assertThat(letters).anySatisfy(r -> assertThat(r.headers().get("telemetry.dlq.exception.message"))
+                .contains("cannot read the message"));
         // Over the bound before any inflating: the frame's own length.
         OtlpGrpcClient.Answer big = client.export("logs", new byte[(1 << 20) + 1]);
         assertThat(big.code()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
@@ -211,7 +223,9 @@ class OtlpGrpcTest {
                 "camelkafkakey", "stolen-key",
                 "camelkafkapartition", "2",
                 "telemetry.source", "spoofed",
-                "x-secret", "s3cr3t");
+                "x-secret", "s3cr3t",
+                // Over grpc-java's default 8 KiB of metadata: still served.
+                "x-big", "b".repeat(20_000));
         assertThat(client.call(OtlpGrpcClient.method("traces"), request, metadata, null, 10_000).code())
                 .isEqualTo(Status.Code.OK);
 
