@@ -160,6 +160,11 @@ public final class EmbeddedKafkaBroker extends ServiceSupport {
         p.put("group.initial.rebalance.delay.ms", "0");
         // Topics are created by the bridge with their configured partitions, never implicitly.
         p.put("auto.create.topics.enable", "false");
+        // After a kill -9 the controller keeps the old broker registration until its session times out (9 s by
+        // default) before the restarted broker may serve: with the controller in the same process a short
+        // session is safe, and the restart is ready seconds sooner.
+        p.put("broker.session.timeout.ms", "3000");
+        p.put("broker.heartbeat.interval.ms", "500");
         p.putAll(overrides);
         return p;
     }
