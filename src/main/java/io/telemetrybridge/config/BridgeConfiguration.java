@@ -115,7 +115,7 @@ public final class BridgeConfiguration implements CamelConfiguration, AutoClosea
         context.getManagementStrategy().addEventNotifier(availability);
         context.addStartupListener(new HttpErrorPages(inFlight, settings.retryAfterSeconds(), settings.httpAccess(),
                 availability));
-        serveGrpc(context, settings, inFlight, meters);
+        serveGrpc(context, settings, inFlight, meters, availability);
         if (settings.https() != null) {
             // Added after the error pages, so its requests meet the router with all their handlers in place.
             context.addStartupListener(settings.https());
@@ -191,12 +191,12 @@ public final class BridgeConfiguration implements CamelConfiguration, AutoClosea
      * Adds the OTLP/gRPC server as a context service (after the producers, so stopped before them) and the
      * {@code otlp-grpc} component its routes start from; registers readiness check {@code grpc} when it is on.
      */
-    private void serveGrpc(CamelContext context, BridgeSettings settings, InFlightBound inFlight, BridgeMeters meters)
-            throws Exception {
+    private void serveGrpc(CamelContext context, BridgeSettings settings, InFlightBound inFlight, BridgeMeters meters,
+            RouteAvailability availability) throws Exception {
         List<String> tokens = settings.httpAccess().ingestTokens();
         OtlpGrpcServer grpc = new OtlpGrpcServer(context, settings.grpc(), inFlight,
                 tokens.isEmpty() ? null : new BearerTokens(tokens, "ingest"), settings.retryAfterSeconds(), meters,
-                context.getRegistry().lookupByNameAndType("deadLetters", DeadLetters.class));
+                context.getRegistry().lookupByNameAndType("deadLetters", DeadLetters.class), availability::stopping);
         context.addComponent(OtlpGrpcComponent.SCHEME, new OtlpGrpcComponent(grpc));
         context.addService(grpc, true, false);
         if (settings.grpc().enabled()) {

@@ -31,7 +31,7 @@ public record DeadLetter(String signal, String source, String routeId, Exception
      * A dead letter for the request of {@code exchange} (its body; path and media type over HTTP, method over
      * gRPC), of the signal recorded in exchange property {@code telemetrySignal}.
      */
-    public static DeadLetter ofHttpRequest(org.apache.camel.Exchange exchange, String source, Exception reason) {
+    public static DeadLetter ofRequest(org.apache.camel.Exchange exchange, String source, Exception reason) {
         // The ingest beans record the signal first thing; a request without one is our bug (500), not a guess.
         io.telemetrybridge.model.Signal signal = java.util.Objects.requireNonNull(exchange.getProperty(
                 io.telemetrybridge.ingest.TelemetryRecords.SIGNAL, io.telemetrybridge.model.Signal.class),

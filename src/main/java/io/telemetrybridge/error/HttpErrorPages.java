@@ -4,6 +4,8 @@ import com.google.rpc.Code;
 import com.google.rpc.Status;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.telemetrybridge.codec.MediaTypes;
+import io.telemetrybridge.http.BearerTokens;
+import io.telemetrybridge.http.InFlightBound;
 import io.telemetrybridge.http.RouteAvailability;
 import io.telemetrybridge.otlp.OtlpJsonWriter;
 import io.telemetrybridge.otlp.OtlpRequests;
@@ -31,7 +33,7 @@ public final class HttpErrorPages implements StartupListener {
     /** Vert.x route order after any route added in this process's life. */
     private static final int LAST = 1_000_000;
 
-    private final io.telemetrybridge.http.InFlightBound inFlight;
+    private final InFlightBound inFlight;
     private final RouteAvailability availability;
     private final int retryAfterSeconds;
     private final io.telemetrybridge.config.HttpAccess access;
@@ -41,7 +43,7 @@ public final class HttpErrorPages implements StartupListener {
      *                          with the gRPC receiver
      * @param retryAfterSeconds {@code Retry-After} with 429
      */
-    public HttpErrorPages(io.telemetrybridge.http.InFlightBound inFlight, int retryAfterSeconds,
+    public HttpErrorPages(InFlightBound inFlight, int retryAfterSeconds,
             io.telemetrybridge.config.HttpAccess access, RouteAvailability availability) {
         this.availability = availability;
         this.inFlight = inFlight;
@@ -157,12 +159,12 @@ public final class HttpErrorPages implements StartupListener {
             }
         }
         if (!access.ingestTokens().isEmpty()) {
-            TokenAuth ingest = new TokenAuth(new io.telemetrybridge.http.BearerTokens(access.ingestTokens(), "ingest"));
+            TokenAuth ingest = new TokenAuth(new BearerTokens(access.ingestTokens(), "ingest"));
             router.route("/v1/*").order(-2).handler(ingest);
             router.routeWithRegex("^/api/v1/(metrics|traces|logs)/?$").order(-2).handler(ingest);
         }
         if (!access.readTokens().isEmpty()) {
-            TokenAuth read = new TokenAuth(new io.telemetrybridge.http.BearerTokens(access.readTokens(), "read"));
+            TokenAuth read = new TokenAuth(new BearerTokens(access.readTokens(), "read"));
             router.routeWithRegex("^/api/v1/(query/.*|traces/.+|stats|cluster|topics)$").order(-2).handler(read);
         }
     }

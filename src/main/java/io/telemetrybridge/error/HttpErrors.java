@@ -40,7 +40,7 @@ public final class HttpErrors {
     /** 400: the request itself is wrong; nothing of it was published. */
     public void badRequest(Exchange exchange) throws Exception {
         InvalidInputException e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, InvalidInputException.class);
-        deadLetters.publish(DeadLetter.ofHttpRequest(exchange, "http", e));
+        deadLetters.publish(DeadLetter.ofRequest(exchange, "http", e));
         Map<String, Object> body = body(400, "Bad Request", e.getMessage());
         if (!e.field().isEmpty()) {
             body.put("field", e.field());
@@ -84,7 +84,7 @@ public final class HttpErrors {
     /** 413: one record of the request is larger than Kafka accepts; retrying cannot help. */
     public void tooLarge(Exchange exchange) throws Exception {
         Exception e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
-        deadLetters.publish(DeadLetter.ofHttpRequest(exchange, "http", e));
+        deadLetters.publish(DeadLetter.ofRequest(exchange, "http", e));
         Map<String, Object> body = body(413, "Content Too Large", e instanceof InvalidInputException
                 ? e.getMessage() : "a record is larger than Kafka accepts: " + e.getMessage());
         if (e instanceof InvalidInputException invalid && !invalid.field().isEmpty()) {

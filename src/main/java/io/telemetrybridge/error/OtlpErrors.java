@@ -38,13 +38,13 @@ public final class OtlpErrors {
 
     /** 400, and the request to the dead-letter topic. */
     public void badRequest(Exchange exchange) throws Exception {
-        deadLetters.publish(DeadLetter.ofHttpRequest(exchange, OtlpIngest.source(exchange), caught(exchange)));
+        deadLetters.publish(DeadLetter.ofRequest(exchange, OtlpIngest.source(exchange), caught(exchange)));
         respond(exchange, 400, Code.INVALID_ARGUMENT, caught(exchange).getMessage());
     }
 
     /** 413, and the request (its first bytes) to the dead-letter topic. */
     public void tooLarge(Exchange exchange) throws Exception {
-        deadLetters.publish(DeadLetter.ofHttpRequest(exchange, OtlpIngest.source(exchange), caught(exchange)));
+        deadLetters.publish(DeadLetter.ofRequest(exchange, OtlpIngest.source(exchange), caught(exchange)));
         respond(exchange, 413, Code.RESOURCE_EXHAUSTED, caught(exchange).getMessage());
     }
 

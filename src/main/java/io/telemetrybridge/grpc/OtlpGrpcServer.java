@@ -24,7 +24,6 @@ import io.telemetrybridge.observe.BridgeMeters;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
-import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -64,6 +63,7 @@ public final class OtlpGrpcServer extends ServiceSupport {
     private final int retryAfterSeconds;
     private final BridgeMeters meters;
     private final DeadLetters deadLetters;
+    private final java.util.function.BooleanSupplier contextStopping;
     private final Map<Signal, OtlpGrpcConsumer> routes = new ConcurrentHashMap<>();
     private final HealthStatusManager health = new HealthStatusManager();
     private volatile boolean stopping;
@@ -73,10 +73,14 @@ public final class OtlpGrpcServer extends ServiceSupport {
     /**
      * @param tokens            ingestion tokens, or null when ingestion is open
      * @param retryAfterSeconds retry delay of {@code UNAVAILABLE} and {@code RESOURCE_EXHAUSTED} answers
+     * @param contextStopping   whether the bridge has begun to shut down ({@code RouteAvailability#stopping}, the
+     *                          HTTP door's answer to the same question)
      */
     public OtlpGrpcServer(CamelContext context, GrpcSettings settings, InFlightBound inFlight, BearerTokens tokens,
-            int retryAfterSeconds, BridgeMeters meters, DeadLetters deadLetters) {
+            int retryAfterSeconds, BridgeMeters meters, DeadLetters deadLetters,
+            java.util.function.BooleanSupplier contextStopping) {
         this.deadLetters = deadLetters;
+        this.contextStopping = contextStopping;
         this.context = context;
         this.settings = settings;
         this.inFlight = inFlight;
@@ -231,7 +235,7 @@ public final class OtlpGrpcServer extends ServiceSupport {
         }
         OtlpGrpcConsumer route = routes.get(signal);
         // From the moment the bridge starts shutting down, as over HTTP: the routes' producers stop soon.
-        boolean closing = stopping || context.isStopping() || context.getStatus().isStopped();
+        boolean closing = stopping || contextStopping.getAsBoolean();
         if (closing || route == null) {
             fail(observer, signal, GrpcAnswers.error(Code.UNAVAILABLE, closing
                     ? "the bridge is shutting down; retry after " + retryAfterSeconds + " s (another instance may take it)"

@@ -107,7 +107,7 @@ public final class OtlpIngest {
             tooLargeItems += tooLarge.items();
             if (oversized.size() < MAX_OVERSIZED_LETTERS) {
                 OversizedRecordException e = records.oversized(s, tooLarge.record(), "item (" + encoding.name() + ")");
-                oversized.add(DeadLetter.ofHttpRequest(exchange, source, e)
+                oversized.add(DeadLetter.ofRequest(exchange, source, e)
                         .with("record.size", tooLarge.record().value().length)
                         .with("record.key", tooLarge.record().key())
                         .with("record.items", tooLarge.items()));
@@ -118,7 +118,7 @@ public final class OtlpIngest {
         if (unlistedItems > 0) {
             // Letters of oversized items hold metadata only: past a few, one letter counts the rest.
             OtlpEncoding.TooLarge more = fitted.tooLarge().get(MAX_OVERSIZED_LETTERS);
-            oversized.add(DeadLetter.ofHttpRequest(exchange, source, records.oversized(s, more.record(),
+            oversized.add(DeadLetter.ofRequest(exchange, source, records.oversized(s, more.record(),
                     "item (" + encoding.name() + ")"))
                     .with("record.items", unlistedItems)
                     .with("records.unlisted", fitted.tooLarge().size() - MAX_OVERSIZED_LETTERS));
