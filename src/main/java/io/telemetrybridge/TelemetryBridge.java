@@ -40,10 +40,8 @@ public final class TelemetryBridge {
                 System.exit(2);
                 return;
             }
-            String bootstrap = settings.embedded() ? "127.0.0.1:" + settings.embeddedPort()
-                    : settings.bootstrapServers();
-            System.exit(RecordTail.run(Arrays.copyOfRange(args, 1, args.length), bootstrap,
-                    settings.kafkaSecurity().clientProperties()));
+            System.exit(RecordTail.run(Arrays.copyOfRange(args, 1, args.length), settings.kafka().clientBootstrap(),
+                    settings.kafka().security().clientProperties()));
         }
         if (args.length > 0 && args[0].equals("broker")) {
             System.exit(StandaloneBroker.run(Arrays.copyOfRange(args, 1, args.length)));

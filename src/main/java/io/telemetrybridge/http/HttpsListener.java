@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.apache.camel.CamelContext;
-import org.apache.camel.StartupListener;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,32 +18,28 @@ import org.slf4j.LoggerFactory;
  * {@code camel.server.port} (the same routes, tokens, CORS, in-flight bound and error pages). HTTP/2, HTTP/1.1
  * and HTTP/1.0 are offered through ALPN. The certificate chain and the private key (PKCS#8 or PKCS#1,
  * unencrypted) are PEM files read at start-up; a file that cannot be used, or a key that is not the
- * certificate's, stops the start-up with its path; an expired or soon expiring certificate is logged.
- *
- * @param port     port of the HTTPS server
- * @param host     interface it binds to
- * @param certPath PEM certificate chain, the server's certificate first
- * @param keyPath  PEM private key of that certificate
+ * certificate's, stops the start-up with its path; an expired or soon expiring certificate is logged. Started by
+ * {@link HttpFrontDoor} once the router has its handlers; stopped with the context.
  */
-public record HttpsListener(int port, String host, Path certPath, Path keyPath) implements StartupListener {
+final class HttpsListener {
 
     private static final Logger LOG = LoggerFactory.getLogger(HttpsListener.class);
     private static final int EXPIRY_WARNING_DAYS = 14;
 
-    @Override
-    public void onCamelContextStarted(CamelContext context, boolean alreadyStarted) {
-        // The router exists only once the plain HTTP server has started.
+    private final HttpsSettings settings;
+    private final Path certPath;
+    private final Path keyPath;
+
+    HttpsListener(HttpsSettings settings) {
+        this.settings = settings;
+        this.certPath = settings.certPath();
+        this.keyPath = settings.keyPath();
     }
 
-    @Override
-    public void onCamelContextFullyStarted(CamelContext context, boolean alreadyStarted) throws Exception {
-        int plainPort = Integer.parseInt(context.getPropertiesComponent().resolveProperty("camel.server.port")
-                .orElse("8080").trim());
-        VertxPlatformHttpRouter router = VertxPlatformHttpRouter.lookup(context,
-                VertxPlatformHttpRouter.getRouterNameFromPort(plainPort));
-        if (router == null) {
-            throw new IllegalStateException("bridge.http.tls.port: the HTTP server (camel.server.*) is not running");
-        }
+    /** Serves {@code router} over TLS on the configured port, until {@code context} stops. */
+    void start(CamelContext context, VertxPlatformHttpRouter router) throws Exception {
+        String host = settings.host();
+        int port = settings.port();
         PemKeyCertOptions pem = new PemKeyCertOptions().setCertPath(certPath.toString())
                 .setKeyPath(keyPath.toString());
         checkPair(pem.getKeyManagerFactory(router.vertx()));

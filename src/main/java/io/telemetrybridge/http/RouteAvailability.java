@@ -2,7 +2,6 @@ package io.telemetrybridge.http;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.regex.Pattern;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Endpoint;
 import org.apache.camel.ServiceStatus;
@@ -36,13 +35,14 @@ public final class RouteAvailability extends EventNotifierSupport {
     private final CamelContext context;
     /** Path template of a route that stopped ({@code /api/v1/traces/{traceId}}) -> since when, epoch ms. */
     private final Map<String, Long> gaps = new ConcurrentHashMap<>();
-    private final Map<String, Pattern> patterns = new ConcurrentHashMap<>();
+    private final HttpRoutes routes;
     private volatile PlatformHttpComponent http;
     /** Exact path -> when a running route last took a request on it, epoch ms (refreshed at most every second). */
     private final Map<String, Long> served = new ConcurrentHashMap<>();
 
-    public RouteAvailability(CamelContext context) {
+    public RouteAvailability(CamelContext context, HttpRoutes routes) {
         this.context = context;
+        this.routes = routes;
         // Only route events: with exchange events on, Camel would build several event objects per exchange.
         setIgnoreCamelContextEvents(true);
         setIgnoreCamelContextInitEvents(true);
@@ -96,7 +96,7 @@ public final class RouteAvailability extends EventNotifierSupport {
             return null;
         }
         for (Map.Entry<String, Long> gap : gaps.entrySet()) {
-            if (now - gap.getValue() < RELOAD_WINDOW_MS && pattern(gap.getKey()).matcher(path).matches()) {
+            if (now - gap.getValue() < RELOAD_WINDOW_MS && routes.pattern(gap.getKey()).matcher(path).matches()) {
                 return "the route serving " + gap.getKey() + " is being reloaded";
             }
         }
@@ -149,10 +149,4 @@ public final class RouteAvailability extends EventNotifierSupport {
         gaps.compute(path, (p, since) -> since == null || now - since >= RELOAD_WINDOW_MS ? now : since);
     }
 
-    private Pattern pattern(String template) {
-        // "/api/v1/traces/{traceId}": a {name} stands for one path segment.
-        return patterns.computeIfAbsent(template, t -> Pattern.compile(java.util.Arrays.stream(t.split("/", -1))
-                .map(seg -> seg.startsWith("{") && seg.endsWith("}") ? "[^/]+" : Pattern.quote(seg))
-                .collect(java.util.stream.Collectors.joining("/"))));
-    }
 }

@@ -12,7 +12,7 @@ import io.telemetrybridge.observe.BridgeMeters;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import io.telemetrybridge.error.HttpAnswer;
+import io.telemetrybridge.http.HttpAnswer;
 import org.apache.camel.Exchange;
 
 /**

@@ -4,7 +4,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import io.telemetrybridge.model.Signal;
 import java.util.Set;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.camel.Exchange;
 import org.apache.camel.support.SynchronizationAdapter;
@@ -30,6 +33,20 @@ public final class InboxLocks {
     /** @param orphanAfterMs how long a marker nobody renews stays before it is taken for a dead bridge's, in ms */
     public InboxLocks(long orphanAfterMs) {
         this.orphanAfterMs = orphanAfterMs;
+    }
+
+    /**
+     * Sweeps every signal's folder of {@code inbox} now and then every 5 s: renews this bridge's markers, and
+     * frees the files of a bridge that died while reading them.
+     */
+    public void keep(Path inbox, ScheduledExecutorService scheduler) {
+        Runnable sweep = () -> {
+            for (Signal s : Signal.values()) {
+                sweep(inbox.resolve(s.id()));
+            }
+        };
+        sweep.run();
+        scheduler.scheduleWithFixedDelay(sweep, 5, 5, TimeUnit.SECONDS);
     }
 
     /** This bridge reads {@code file} for the exchange; its marker is renewed until the exchange is done. */

@@ -13,6 +13,7 @@ import io.telemetrybridge.codec.OversizedRecordException;
 import io.telemetrybridge.deadletter.DeadLetter;
 import io.telemetrybridge.deadletter.DeadLetters;
 import io.telemetrybridge.kafka.KeyedRecord;
+import io.telemetrybridge.kafka.RecordSizeLimit;
 import io.telemetrybridge.model.Signal;
 import io.telemetrybridge.observe.BridgeMeters;
 import io.telemetrybridge.otlp.OtlpEncoding;
@@ -23,7 +24,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import io.telemetrybridge.error.HttpAnswer;
+import io.telemetrybridge.http.HttpAnswer;
 import org.apache.camel.Exchange;
 
 /**
@@ -49,14 +50,16 @@ public final class OtlpIngest {
     private final OtlpRequests requests;
     private final Map<Signal, OtlpEncoding> encodings;
     private final TelemetryRecords records;
+    private final RecordSizeLimit sizeLimit;
     private final BridgeMeters meters;
     private final DeadLetters deadLetters;
 
     public OtlpIngest(OtlpRequests requests, Map<Signal, OtlpEncoding> encodings, TelemetryRecords records,
-            BridgeMeters meters, DeadLetters deadLetters) {
+            RecordSizeLimit sizeLimit, BridgeMeters meters, DeadLetters deadLetters) {
         this.requests = requests;
         this.encodings = encodings;
         this.records = records;
+        this.sizeLimit = sizeLimit;
         this.meters = meters;
         this.deadLetters = deadLetters;
     }
@@ -95,7 +98,7 @@ public final class OtlpIngest {
         }
         OtlpValidation.Result valid = OtlpValidation.check(s, request);
         OtlpEncoding encoding = encodings.get(s);
-        OtlpEncoding.Fitted fitted = encoding.encode(s, valid.request(), r -> records.fits(s, r));
+        OtlpEncoding.Fitted fitted = encoding.encode(s, valid.request(), sizeLimit.fitting(s));
         long rejected = valid.rejected();
         String message = valid.message();
         List<KeyedRecord> publish = fitted.records();
@@ -106,7 +109,7 @@ public final class OtlpIngest {
             // Cannot be cut further: left out, as partial success, and dead-lettered once Kafka took the rest.
             tooLargeItems += tooLarge.items();
             if (oversized.size() < MAX_OVERSIZED_LETTERS) {
-                OversizedRecordException e = records.oversized(s, tooLarge.record(), "item (" + encoding.name() + ")");
+                OversizedRecordException e = sizeLimit.oversized(s, tooLarge.record(), "item (" + encoding.name() + ")");
                 oversized.add(DeadLetter.ofRequest(exchange, source, e)
                         .with("record.size", tooLarge.record().value().length)
                         .with("record.key", tooLarge.record().key())
@@ -118,13 +121,13 @@ public final class OtlpIngest {
         if (unlistedItems > 0) {
             // Letters of oversized items hold metadata only: past a few, one letter counts the rest.
             OtlpEncoding.TooLarge more = fitted.tooLarge().get(MAX_OVERSIZED_LETTERS);
-            oversized.add(DeadLetter.ofRequest(exchange, source, records.oversized(s, more.record(),
+            oversized.add(DeadLetter.ofRequest(exchange, source, sizeLimit.oversized(s, more.record(),
                     "item (" + encoding.name() + ")"))
                     .with("record.items", unlistedItems)
                     .with("records.unlisted", fitted.tooLarge().size() - MAX_OVERSIZED_LETTERS));
         }
         OversizedRecordException first = fitted.tooLarge().isEmpty() ? null
-                : records.oversized(s, fitted.tooLarge().get(0).record(), "");
+                : sizeLimit.oversized(s, fitted.tooLarge().get(0).record(), "");
         if (publish.isEmpty() && first != null) {
             // Nothing of it fits: the request as a whole is refused (413), and dead-lettered as such.
             throw first;

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.telemetrybridge.kafka.ClusterInfo;
 import java.util.List;
 import java.util.Map;
-import io.telemetrybridge.error.HttpAnswer;
+import io.telemetrybridge.http.HttpAnswer;
 import org.apache.camel.Exchange;
 
 /**

@@ -10,7 +10,7 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import io.telemetrybridge.error.HttpAnswer;
+import io.telemetrybridge.http.HttpAnswer;
 import org.apache.camel.Exchange;
 
 /**

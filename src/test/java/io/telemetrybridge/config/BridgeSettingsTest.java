@@ -24,19 +24,22 @@ class BridgeSettingsTest {
     @Test
     void defaultsStartTheEmbeddedBrokerWithTheDocumentedTopics() throws Exception {
         BridgeSettings s = read();
-        assertThat(s.embedded()).isTrue();
-        assertThat(s.embeddedPort()).isEqualTo(9092);
-        assertThat(s.topics()).containsEntry(Signal.METRICS, "telemetry.metrics")
+        assertThat(s.kafka().embedded()).isTrue();
+        assertThat(s.kafka().embeddedPort()).isEqualTo(9092);
+        assertThat(s.topics().topics()).containsEntry(Signal.METRICS, "telemetry.metrics")
                 .containsEntry(Signal.TRACES, "telemetry.traces").containsEntry(Signal.LOGS, "telemetry.logs");
-        assertThat(s.dlqTopic()).isEqualTo("telemetry.dlq");
-        assertThat(s.partitions()).isEqualTo(3);
-        assertThat(s.replicationFactor()).isEqualTo((short) 1);
+        assertThat(s.topics().dlqTopic()).isEqualTo("telemetry.dlq");
+        assertThat(s.topics().specs()).hasSize(4).allSatisfy(spec -> {
+            assertThat(spec.partitions()).isEqualTo(3);
+            assertThat(spec.replicationFactor()).isEqualTo((short) 1);
+        });
+        assertThat(s.http().port()).isEqualTo(8080);
     }
 
     @Test
     void bootstrapServersTurnTheEmbeddedBrokerOff() throws Exception {
-        assertThat(read("bridge.kafka.bootstrap-servers", "kafka-1:9092").embedded()).isFalse();
-        assertThat(read("camel.component.kafka.brokers", "kafka-1:9092").bootstrapServers()).isEqualTo("kafka-1:9092");
+        assertThat(read("bridge.kafka.bootstrap-servers", "kafka-1:9092").kafka().embedded()).isFalse();
+        assertThat(read("camel.component.kafka.brokers", "kafka-1:9092").kafka().bootstrapServers()).isEqualTo("kafka-1:9092");
     }
 
     @Test
@@ -66,9 +69,9 @@ class BridgeSettingsTest {
         BridgeSettings s = read("bridge.http.auth.ingest.token", "key-token-a, key-token-b",
                 "bridge.http.auth.ingest.token-file", file.toString(), "bridge.http.auth.read.token", "reader-x");
 
-        assertThat(s.httpAccess().ingestTokens()).containsExactly("key-token-a", "key-token-b", "file-token-1",
+        assertThat(s.http().access().ingestTokens()).containsExactly("key-token-a", "key-token-b", "file-token-1",
                 "file-token-2");
-        assertThat(s.httpAccess().readTokens()).containsExactly("reader-x");
+        assertThat(s.http().access().readTokens()).containsExactly("reader-x");
         assertThat(s.toString()).doesNotContain("key-token").doesNotContain("file-token").doesNotContain("reader-x")
                 .contains("ingestTokens=4 configured");
     }
@@ -94,11 +97,11 @@ class BridgeSettingsTest {
         System.setProperty("bridge.topics.traces.config.compression.type", "zstd");
         try {
             BridgeSettings s = read("bridge.topics.config.retention.ms", "86400000");
-            var traces = s.topicSpecs().get(1);
+            var traces = s.topics().specs().get(1);
             assertThat(traces.name()).isEqualTo("telemetry.traces");
             assertThat(traces.configs()).containsEntry("compression.type", "zstd")
                     .containsEntry("retention.ms", "86400000");
-            assertThat(s.topicSpecs().get(0).configs()).doesNotContainKey("compression.type");
+            assertThat(s.topics().specs().get(0).configs()).doesNotContainKey("compression.type");
         } finally {
             System.clearProperty("bridge.topics.traces.config.compression.type");
         }

@@ -25,17 +25,17 @@ class RecordTailTest {
         org.junit.jupiter.api.Assumptions.assumeTrue(System.getenv("BRIDGE_KAFKA_BOOTSTRAP_SERVERS") == null
                 && System.getenv("BRIDGE_KAFKA_EMBEDDED_PORT") == null
                 && System.getenv("BRIDGE_KAFKA_SECURITY_PROTOCOL") == null);
-        assertThat(BridgeApplication.settings().embeddedPort()).isEqualTo(9092);
+        assertThat(BridgeApplication.settings().kafka().embeddedPort()).isEqualTo(9092);
         System.setProperty("bridge.kafka.embedded.port", "19092");
-        assertThat(BridgeApplication.settings().embeddedPort()).isEqualTo(19092);
+        assertThat(BridgeApplication.settings().kafka().embeddedPort()).isEqualTo(19092);
         System.setProperty("bridge.kafka.bootstrap-servers", "kafka-1:9092,kafka-2:9092");
         System.setProperty("bridge.kafka.security.protocol", "SASL_SSL");
         System.setProperty("bridge.kafka.sasl.mechanism", "SCRAM-SHA-256");
         System.setProperty("bridge.kafka.sasl.username", "reader");
         System.setProperty("bridge.kafka.sasl.password", "pw");
         BridgeSettings s = BridgeApplication.settings();
-        assertThat(s.bootstrapServers()).isEqualTo("kafka-1:9092,kafka-2:9092");
-        assertThat(s.kafkaSecurity().clientProperties()).containsEntry("security.protocol", "SASL_SSL")
+        assertThat(s.kafka().bootstrapServers()).isEqualTo("kafka-1:9092,kafka-2:9092");
+        assertThat(s.kafka().security().clientProperties()).containsEntry("security.protocol", "SASL_SSL")
                 .containsEntry("sasl.mechanism", "SCRAM-SHA-256");
     }
 }

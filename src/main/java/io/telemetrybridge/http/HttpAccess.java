@@ -1,4 +1,4 @@
-package io.telemetrybridge.config;
+package io.telemetrybridge.http;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -30,7 +30,7 @@ public record HttpAccess(List<String> ingestTokens, List<String> readTokens, Lis
      *
      * @throws IOException when the file cannot be read or holds no token
      */
-    static List<String> tokens(String inline, String file) throws IOException {
+    public static List<String> tokens(String inline, String file) throws IOException {
         List<String> out = new ArrayList<>();
         if (inline != null) {
             Arrays.stream(inline.split(",")).map(String::trim).filter(t -> !t.isEmpty()).forEach(out::add);

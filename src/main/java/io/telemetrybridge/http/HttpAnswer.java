@@ -1,4 +1,4 @@
-package io.telemetrybridge.error;
+package io.telemetrybridge.http;
 
 import org.apache.camel.Exchange;
 

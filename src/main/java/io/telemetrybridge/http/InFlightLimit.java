@@ -1,7 +1,6 @@
-package io.telemetrybridge.error;
+package io.telemetrybridge.http;
 
 import com.google.rpc.Code;
-import io.telemetrybridge.http.InFlightBound;
 import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
 
@@ -33,7 +32,7 @@ final class InFlightLimit implements Handler<RoutingContext> {
 
     private void refuse(RoutingContext ctx) {
         ctx.response().putHeader("Retry-After", String.valueOf(retryAfterSeconds));
-        HttpErrorPages.answer(ctx, 429, "Too Many Requests", "the bridge is handling " + bound.limit()
+        EarlyAnswer.end(ctx, 429, "the bridge is handling " + bound.limit()
                 + " requests already (bridge.http.max-in-flight-requests); retry after " + retryAfterSeconds + " s",
                 Code.RESOURCE_EXHAUSTED);
     }

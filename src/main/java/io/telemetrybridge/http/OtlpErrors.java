@@ -1,15 +1,12 @@
-package io.telemetrybridge.error;
+package io.telemetrybridge.http;
 
 import com.google.rpc.Code;
-import com.google.rpc.Status;
 import io.telemetrybridge.deadletter.DeadLetter;
 import io.telemetrybridge.deadletter.DeadLetters;
 import io.telemetrybridge.ingest.OtlpIngest;
 import io.telemetrybridge.ingest.TelemetryRecords;
 import io.telemetrybridge.model.Signal;
 import io.telemetrybridge.observe.BridgeMeters;
-import io.telemetrybridge.otlp.OtlpJsonWriter;
-import io.telemetrybridge.otlp.OtlpRequests;
 import java.util.UUID;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
@@ -71,9 +68,8 @@ public final class OtlpErrors {
         return exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
     }
 
-    private static void respond(Exchange exchange, int httpStatus, Code code, String message) throws Exception {
-        Status status = Status.newBuilder().setCode(code.getNumber()).setMessage(message).build();
-        boolean json = exchange.getProperty(OtlpIngest.JSON, true, Boolean.class);
-        HttpAnswer.write(exchange, httpStatus, json ? "application/json" : OtlpRequests.PROTOBUF, json ? OtlpJsonWriter.write(status) : status.toByteArray());
+    private static void respond(Exchange exchange, int httpStatus, Code code, String message) {
+        boolean protobuf = !exchange.getProperty(OtlpIngest.JSON, true, Boolean.class);
+        HttpAnswer.write(exchange, httpStatus, RpcStatus.contentType(protobuf), RpcStatus.body(code, message, protobuf));
     }
 }

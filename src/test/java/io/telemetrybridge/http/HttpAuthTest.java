@@ -1,4 +1,4 @@
-package io.telemetrybridge.error;
+package io.telemetrybridge.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -83,6 +83,29 @@ class HttpAuthTest {
             assertThat(get(path, null).statusCode()).as(path).isEqualTo(401);
             assertThat(get(path, "Bearer " + INGEST).statusCode()).as(path).isEqualTo(401);
             assertThat(get(path, "Bearer " + READ).statusCode()).as(path).isIn(200, 404);
+        }
+    }
+
+    @Test
+    void aRouteAddedWithoutAGroupNeedsTheReadTokenAndOneInGroupOpenNone() throws Exception {
+        bridge.app().context().addRoutes(new org.apache.camel.builder.RouteBuilder() {
+            @Override
+            public void configure() {
+                from("platform-http:/api/v1/custom-report").routeId("custom-report").setBody(constant("{}"));
+                from("platform-http:/api/v1/custom-public").routeId("custom-public").routeGroup("open")
+                        .setBody(constant("{}"));
+            }
+        });
+        try {
+            assertThat(get("/api/v1/custom-report", null).statusCode()).isEqualTo(401);
+            assertThat(get("/api/v1/custom-report", "Bearer " + INGEST).statusCode()).isEqualTo(401);
+            assertThat(get("/api/v1/custom-report", "Bearer " + READ).statusCode()).isEqualTo(200);
+            assertThat(get("/api/v1/custom-public", null).statusCode()).isEqualTo(200);
+        } finally {
+            for (String id : new String[] {"custom-report", "custom-public"}) {
+                bridge.app().context().getRouteController().stopRoute(id);
+                bridge.app().context().removeRoute(id);
+            }
         }
     }
 

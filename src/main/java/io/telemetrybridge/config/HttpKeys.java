@@ -1,0 +1,157 @@
+package io.telemetrybridge.config;
+
+import static io.telemetrybridge.config.SettingsReader.PREFIX;
+
+import io.telemetrybridge.grpc.GrpcSettings;
+import io.telemetrybridge.http.HttpAccess;
+import io.telemetrybridge.http.HttpSettings;
+import io.telemetrybridge.http.HttpsSettings;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Reads and validates the front doors' keys: {@code camel.server.port} (once, for every part that needs it),
+ * {@code bridge.http.*} and {@code bridge.grpc.*}.
+ */
+final class HttpKeys {
+
+    /** Camel's default for {@code camel.server.port}. */
+    private static final int CAMEL_SERVER_PORT = 8080;
+
+    private HttpKeys() {}
+
+    static HttpSettings http(SettingsReader r) {
+        int port = CAMEL_SERVER_PORT;
+        for (String key : new String[] {"camel.server.port", "camel.management.port"}) {
+            String v = r.camel(key);
+            if (!v.isEmpty() && (!v.matches("\\d{1,5}") || Integer.parseInt(v) > 65_535)) {
+                r.errors.add(key + ": expected a port from 0 to 65535, got '" + v + "'");
+            } else if (!v.isEmpty() && key.equals("camel.server.port")) {
+                port = Integer.parseInt(v);
+            }
+        }
+        return new HttpSettings(port,
+                (int) r.positive("http.retry-after-seconds", 5),
+                r.positive("http.max-decompressed-bytes", 20_971_520),
+                (int) r.positive("http.max-in-flight-requests", 64),
+                access(r),
+                https(r));
+    }
+
+    /** {@code bridge.grpc.*}; the message bound is the HTTP side's {@code bridge.http.max-decompressed-bytes}. */
+    static GrpcSettings grpc(SettingsReader r, HttpSettings http) {
+        boolean enabled = r.bool("grpc.enabled", true);
+        int port = r.port("grpc.port", 4317);
+        String host = r.text("grpc.host", "");
+        if (host.isEmpty()) {
+            host = r.camel("camel.server.host");
+        }
+        long maxBytes = http.maxDecompressedBytes();
+        if (maxBytes > Integer.MAX_VALUE) {
+            r.errors.add(PREFIX + "http.max-decompressed-bytes: at most " + Integer.MAX_VALUE + " (the gRPC message "
+                    + "bound), got " + maxBytes);
+            maxBytes = Integer.MAX_VALUE;
+        }
+        if (enabled) {
+            for (String other : new String[] {"camel.server.port", "camel.management.port", PREFIX + "http.tls.port"}) {
+                if (String.valueOf(port).equals(r.camel(other))) {
+                    r.errors.add(PREFIX + "grpc.port: must differ from " + other + " (both " + port + ")");
+                }
+            }
+        }
+        Path cert = null;
+        Path key = null;
+        if (r.bool("grpc.tls.enabled", false)) {
+            for (String k : new String[] {"http.tls.certificate-path", "http.tls.key-path"}) {
+                String v = r.text(k, "");
+                if (v.isEmpty() || !Files.isReadable(Path.of(v))) {
+                    r.errors.add(PREFIX + "grpc.tls.enabled: needs a readable " + PREFIX + k + ", got '" + v + "'");
+                }
+            }
+            cert = Path.of(r.text("http.tls.certificate-path", ""));
+            key = Path.of(r.text("http.tls.key-path", ""));
+        }
+        return new GrpcSettings(enabled, host.isEmpty() ? "0.0.0.0" : host, port, (int) maxBytes,
+                r.positive("grpc.drain-timeout-ms", 10_000), cert, key);
+    }
+
+    /** {@code bridge.http.tls.*}: null when {@code bridge.http.tls.port} is 0 (the default). */
+    private static HttpsSettings https(SettingsReader r) {
+        long port = r.nonNegative("http.tls.port", 0);
+        String cert = r.text("http.tls.certificate-path", "");
+        String key = r.text("http.tls.key-path", "");
+        String host = r.text("http.tls.host", "");
+        if (port == 0) {
+            // gRPC over TLS takes the same certificate, also without HTTPS.
+            if ((!cert.isEmpty() || !key.isEmpty()) && !r.bool("grpc.tls.enabled", false)) {
+                r.errors.add(PREFIX + "http.tls.certificate-path / .key-path: set, but " + PREFIX
+                        + "http.tls.port is 0 (HTTPS off)");
+            }
+            return null;
+        }
+        if (port > 65_535) {
+            r.errors.add(PREFIX + "http.tls.port: expected a port from 1 to 65535, got " + port);
+        }
+        for (String other : new String[] {"camel.server.port", "camel.management.port"}) {
+            // Vert.x would share one port between two servers and answer half the connections with each.
+            if (String.valueOf(port).equals(r.camel(other))) {
+                r.errors.add(PREFIX + "http.tls.port: must differ from " + other + " (both " + port + ")");
+            }
+        }
+        if (host.isEmpty()) {
+            host = r.camel("camel.server.host");
+        }
+        host = host.isEmpty() ? "0.0.0.0" : host;
+        for (String[] f : new String[][] {{"http.tls.certificate-path", cert, "CERTIFICATE"},
+                {"http.tls.key-path", key, "PRIVATE KEY"}}) {
+            if (f[1].isEmpty()) {
+                r.errors.add(PREFIX + f[0] + ": needed with " + PREFIX + "http.tls.port");
+                continue;
+            }
+            try {
+                String pem = Files.readString(Path.of(f[1]), StandardCharsets.US_ASCII);
+                if (pem.contains("ENCRYPTED PRIVATE KEY") || pem.contains("Proc-Type: 4,ENCRYPTED")) {
+                    r.errors.add(PREFIX + f[0] + ": " + f[1] + " is encrypted; the HTTPS server needs an unencrypted "
+                            + "key (protect the file instead)");
+                } else if (!pem.contains(f[2] + "-----")) {
+                    r.errors.add(PREFIX + f[0] + ": " + f[1] + " holds no PEM '" + f[2] + "' block");
+                }
+            } catch (IOException | RuntimeException e) {
+                r.errors.add(PREFIX + f[0] + ": cannot read " + f[1] + " (" + e.getClass().getSimpleName() + ")");
+            }
+        }
+        return new HttpsSettings((int) port, host, Path.of(cert), Path.of(key));
+    }
+
+    private static HttpAccess access(SettingsReader r) {
+        List<String> ingest = List.of();
+        List<String> read = List.of();
+        try {
+            ingest = HttpAccess.tokens(r.text("http.auth.ingest.token", ""), r.text("http.auth.ingest.token-file", ""));
+        } catch (IOException e) {
+            r.errors.add(PREFIX + "http.auth.ingest.token-file: " + tokenFileProblem(e));
+        }
+        try {
+            read = HttpAccess.tokens(r.text("http.auth.read.token", ""), r.text("http.auth.read.token-file", ""));
+        } catch (IOException e) {
+            r.errors.add(PREFIX + "http.auth.read.token-file: " + tokenFileProblem(e));
+        }
+        List<String> origins = Arrays.stream(r.text("http.cors.allowed-origins", "").split(","))
+                .map(String::trim).filter(o -> !o.isEmpty()).toList();
+        for (String o : origins) {
+            if (!o.equals("*") && !o.matches("https?://[^/\\s]+")) {
+                r.errors.add(PREFIX + "http.cors.allowed-origins: expected origins such as https://app.example.com,"
+                        + " got '" + o + "'");
+            }
+        }
+        return new HttpAccess(ingest, read, origins);
+    }
+
+    private static String tokenFileProblem(IOException e) {
+        return String.valueOf(e.getMessage()).endsWith("holds no token") ? e.getMessage() : "cannot read " + e.getMessage();
+    }
+}

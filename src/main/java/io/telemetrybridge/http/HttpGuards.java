@@ -1,0 +1,75 @@
+package io.telemetrybridge.http;
+
+import io.vertx.core.http.HttpMethod;
+import io.vertx.ext.web.handler.CorsHandler;
+import java.util.List;
+import java.util.Set;
+import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
+
+/**
+ * What a request to our paths ({@code /v1/*}, {@code /api/*}) passes before any route sees it, in this order:
+ * CORS (when origins are configured), tokens ({@link TokenAuth}, when any are configured), the retryable answer
+ * of a path that cannot be served now ({@link FallbackAnswers}, order -2), then the in-flight bound
+ * ({@link InFlightLimit}). Refused requests take no in-flight slot and their body is never read.
+ */
+final class HttpGuards {
+
+    /** The paths of the bridge's routes; anything else is only ever a 404. */
+    static final List<String> PATHS = List.of("/v1/*", "/api/*");
+
+    private final HttpAccess access;
+    private final HttpRoutes routes;
+    private final InFlightBound inFlight;
+    private final int retryAfterSeconds;
+
+    HttpGuards(HttpAccess access, HttpRoutes routes, InFlightBound inFlight, int retryAfterSeconds) {
+        this.access = access;
+        this.routes = routes;
+        this.inFlight = inFlight;
+        this.retryAfterSeconds = retryAfterSeconds;
+    }
+
+    /** Adds the guards to the platform-http router, ahead of every route's handler. */
+    void install(VertxPlatformHttpRouter router) {
+        CorsHandler cors = cors();
+        TokenAuth tokens = access.ingestTokens().isEmpty() && access.readTokens().isEmpty() ? null
+                : new TokenAuth(routes, tokens(access.ingestTokens(), "ingest"), tokens(access.readTokens(), "read"));
+        InFlightLimit limit = new InFlightLimit(inFlight, retryAfterSeconds);
+        for (String path : PATHS) {
+            if (cors != null) {
+                if (!access.allowedOrigins().contains("*")) {
+                    // Answers differ by Origin: caches must not serve one origin's answer to another.
+                    router.route(path).order(-4).handler(ctx -> {
+                        ctx.response().headers().add("Vary", "Origin");
+                        ctx.next();
+                    });
+                }
+                router.route(path).order(-4).handler(cors);
+            }
+            if (tokens != null) {
+                router.route(path).order(-3).handler(tokens);
+            }
+            router.route(path).order(-1).handler(limit);
+        }
+    }
+
+    private CorsHandler cors() {
+        if (access.allowedOrigins().isEmpty()) {
+            return null;
+        }
+        CorsHandler cors = CorsHandler.create()
+                .allowedMethods(Set.of(HttpMethod.GET, HttpMethod.POST, HttpMethod.OPTIONS))
+                .allowedHeaders(Set.of("Content-Type", "Content-Encoding", "Authorization", "X-API-Key"))
+                .exposedHeaders(Set.of("Retry-After"));
+        if (access.allowedOrigins().contains("*")) {
+            cors.addOrigin("*");
+        } else {
+            cors.addOrigins(access.allowedOrigins());
+        }
+        return cors;
+    }
+
+    private static BearerTokens tokens(List<String> tokens, String realm) {
+        return tokens.isEmpty() ? null : new BearerTokens(tokens, realm);
+    }
+}

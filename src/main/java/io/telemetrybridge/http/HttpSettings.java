@@ -1,0 +1,15 @@
+package io.telemetrybridge.http;
+
+/**
+ * The HTTP front door's settings ({@code camel.server.port}, {@code bridge.http.*}), read and validated once at
+ * start-up.
+ *
+ * @param port                 port of the plain HTTP server ({@code camel.server.port}; Camel's default 8080)
+ * @param retryAfterSeconds    {@code Retry-After} sent with 429 and 503, seconds
+ * @param maxDecompressedBytes largest request body accepted once decompressed, bytes (also the gRPC message bound)
+ * @param maxInFlightRequests  requests handled at once (HTTP and gRPC together); more get 429 / RESOURCE_EXHAUSTED
+ * @param access               tokens and CORS origins (its toString shows no token)
+ * @param https                the HTTPS server, or null when {@code bridge.http.tls.port} is 0
+ */
+public record HttpSettings(int port, int retryAfterSeconds, long maxDecompressedBytes, int maxInFlightRequests,
+        HttpAccess access, HttpsSettings https) {}
