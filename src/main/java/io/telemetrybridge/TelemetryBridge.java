@@ -52,7 +52,7 @@ public final class TelemetryBridge {
                            java -jar telemetry-bridge.jar tail TOPIC [--bootstrap-servers HOST:PORT] [--follow]
                            java -jar telemetry-bridge.jar broker [--port 9092] [--controller-port 9093]
                                                                  [--data-dir data/kafka]
-                    Settings: application.properties, -Dkey=value or environment variables; see README.md.""");
+                    Settings: application.properties, -Dkey=value or environment variables; see docs/configuration.md.""");
             System.exit(args[0].equals("--help") || args[0].equals("-h") ? 0 : 2);
         }
         int exit;

@@ -1,5 +1,6 @@
 package io.telemetrybridge.codec;
 
+import io.telemetrybridge.error.RequestTooLargeException;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;

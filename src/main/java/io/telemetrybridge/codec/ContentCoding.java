@@ -1,5 +1,8 @@
 package io.telemetrybridge.codec;
 
+import io.telemetrybridge.error.UnsupportedMediaTypeException;
+import io.telemetrybridge.error.RequestTooLargeException;
+import io.telemetrybridge.error.InvalidInputException;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;

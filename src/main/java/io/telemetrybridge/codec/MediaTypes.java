@@ -1,5 +1,6 @@
 package io.telemetrybridge.codec;
 
+import io.telemetrybridge.error.UnsupportedMediaTypeException;
 import java.util.Locale;
 
 /** Media-type matching as RFC 9110 defines it: type and subtype case-insensitive, parameters ignored. */

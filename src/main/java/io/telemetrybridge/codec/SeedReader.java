@@ -1,5 +1,6 @@
 package io.telemetrybridge.codec;
 
+import io.telemetrybridge.error.InvalidInputException;
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.exc.StreamReadException;

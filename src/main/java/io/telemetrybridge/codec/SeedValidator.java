@@ -1,5 +1,6 @@
 package io.telemetrybridge.codec;
 
+import io.telemetrybridge.error.InvalidInputException;
 import io.telemetrybridge.model.LogData;
 import io.telemetrybridge.model.MetricData;
 import io.telemetrybridge.model.MetricValue;

@@ -17,6 +17,7 @@ import io.telemetrybridge.http.RouteAvailability;
 import io.telemetrybridge.ingest.FileIngest;
 import io.telemetrybridge.ingest.Heartbeat;
 import io.telemetrybridge.ingest.HttpIngest;
+import io.telemetrybridge.ingest.InboxFiles;
 import io.telemetrybridge.ingest.InboxLocks;
 import io.telemetrybridge.ingest.OtlpIngest;
 import io.telemetrybridge.ingest.QuietFileFilter;
@@ -37,6 +38,7 @@ import io.telemetrybridge.query.QueryService;
 import io.telemetrybridge.query.QuerySettings;
 import io.telemetrybridge.query.RecordDecoder;
 import io.telemetrybridge.query.TraceIndex;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -75,7 +77,8 @@ public final class BridgeConfiguration implements CamelConfiguration, AutoClosea
         serveGrpc(context, settings, inFlight, meters, deadLetters, availability);
         HealthChecks.whenFullyStarted(context, ctx -> {
             for (Signal s : Signal.values()) {
-                meters.fileBacklog(s, settings.file().inbox().resolve(s.id()));
+                Path folder = settings.file().inbox().resolve(s.id());
+                meters.fileBacklog(s, () -> InboxFiles.waiting(folder));
             }
         });
     }

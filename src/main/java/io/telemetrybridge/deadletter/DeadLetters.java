@@ -49,7 +49,7 @@ public final class DeadLetters {
      * ({@code record.size}, {@code record.limit}, {@code field}, the original {@code payload.size}), not its bytes.
      */
     public void publish(DeadLetter letter) {
-        if (letter.reason() instanceof io.telemetrybridge.codec.OversizedRecordException o) {
+        if (letter.reason() instanceof io.telemetrybridge.error.OversizedRecordException o) {
             letter = new DeadLetter(letter.signal(), letter.source(), letter.routeId(), o, new byte[0],
                     letter.context()).with("payload.size", letter.payload().length).with("payload.omitted", true)
                     .with("field", o.field())
@@ -77,7 +77,7 @@ public final class DeadLetters {
         h.put(HEADER_PREFIX + "exception.class", letter.reason().getClass().getName());
         h.put(HEADER_PREFIX + "exception.message", String.valueOf(letter.reason().getMessage()));
         h.put(HEADER_PREFIX + "signal", letter.signal());
-        h.put(HEADER_PREFIX + "source", letter.source());
+        h.put(HEADER_PREFIX + "source", letter.source().id());
         h.put(HEADER_PREFIX + "route.id", String.valueOf(letter.routeId()));
         h.put(HEADER_PREFIX + "failed.at", Instant.now().toString());
         h.put(HEADER_PREFIX + "attempts", "1");

@@ -1,8 +1,8 @@
 package io.telemetrybridge.grpc;
 
-import io.telemetrybridge.deadletter.DeadLetter;
-import io.telemetrybridge.ingest.TelemetryRecords;
+import io.telemetrybridge.model.ExchangeProperties;
 import io.telemetrybridge.model.Signal;
+import io.telemetrybridge.model.Source;
 import io.telemetrybridge.otlp.OtlpRequests;
 import org.apache.camel.Endpoint;
 import org.apache.camel.Exchange;
@@ -18,7 +18,6 @@ import org.apache.camel.support.DefaultConsumer;
 final class OtlpGrpcConsumer extends DefaultConsumer implements Suspendable {
 
     /** {@code telemetry.source} of records that came in over OTLP/gRPC. */
-    static final String SOURCE = "otlp-grpc";
 
     private final Signal signal;
     private final OtlpGrpcServer server;
@@ -69,9 +68,9 @@ final class OtlpGrpcConsumer extends DefaultConsumer implements Suspendable {
      */
     void export(byte[] message, String method, java.util.function.Consumer<Exchange> done) {
         Exchange exchange = createExchange(false);
-        exchange.setProperty(TelemetryRecords.SIGNAL, signal);
-        exchange.setProperty(TelemetryRecords.SOURCE, SOURCE);
-        exchange.setProperty(DeadLetter.GRPC_METHOD, method);
+        exchange.setProperty(ExchangeProperties.SIGNAL, signal);
+        exchange.setProperty(ExchangeProperties.SOURCE, Source.OTLP_GRPC);
+        exchange.setProperty(ExchangeProperties.GRPC_METHOD, method);
         exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, OtlpRequests.PROTOBUF);
         exchange.getMessage().setBody(message);
         getAsyncProcessor().process(exchange, doneSync -> {

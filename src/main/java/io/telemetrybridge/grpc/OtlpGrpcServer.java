@@ -13,13 +13,14 @@ import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.ServerCalls;
-import io.telemetrybridge.codec.InvalidInputException;
-import io.telemetrybridge.codec.RequestTooLargeException;
+import io.telemetrybridge.error.InvalidInputException;
+import io.telemetrybridge.error.RequestTooLargeException;
 import io.telemetrybridge.deadletter.DeadLetter;
 import io.telemetrybridge.deadletter.DeadLetters;
 import io.telemetrybridge.http.BearerTokens;
 import io.telemetrybridge.http.InFlightBound;
 import io.telemetrybridge.model.Signal;
+import io.telemetrybridge.model.Source;
 import io.telemetrybridge.observe.BridgeMeters;
 import java.io.IOException;
 import java.io.InputStream;
@@ -218,7 +219,7 @@ public final class OtlpGrpcServer extends ServiceSupport {
             // with the reason; grpc-java gives no access to the bytes as they came.
             String reason = inbound.refused().getStatus().getDescription();
             OtlpGrpcConsumer route = routes.get(signal);
-            deadLetters.publish(DeadLetter.of(signal.id(), OtlpGrpcConsumer.SOURCE, route == null ? null
+            deadLetters.publish(DeadLetter.of(signal.id(), Source.OTLP_GRPC, route == null ? null
                             : route.getRouteId(),
                     inbound.refused().getStatus().getCode() == io.grpc.Status.Code.RESOURCE_EXHAUSTED
                             ? new RequestTooLargeException(settings.maxMessageBytes())

@@ -8,7 +8,7 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Who may call the HTTP endpoints ({@code bridge.http.auth.*}, {@code bridge.http.cors.*}; README, "Security").
+ * Who may call the HTTP endpoints ({@code bridge.http.auth.*}, {@code bridge.http.cors.*}; docs/security.md).
  * Tokens come from a comma-separated key (set it through an environment variable such as
  * {@code BRIDGE_HTTP_AUTH_INGEST_TOKENS}, not in the file) or from a file of one token per line; none means the
  * endpoints are open. {@link #toString()} never shows a token.

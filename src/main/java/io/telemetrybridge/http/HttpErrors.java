@@ -1,12 +1,14 @@
 package io.telemetrybridge.http;
 
-import io.telemetrybridge.codec.InvalidInputException;
+import io.telemetrybridge.model.ExchangeProperties;
+import io.telemetrybridge.error.InvalidInputException;
 import io.telemetrybridge.deadletter.DeadLetter;
 import io.telemetrybridge.deadletter.DeadLetters;
 import io.telemetrybridge.ingest.TelemetryRecords;
 import io.telemetrybridge.model.Signal;
+import io.telemetrybridge.model.Source;
 import io.telemetrybridge.observe.BridgeMeters;
-import io.telemetrybridge.query.QueryRejectedException;
+import io.telemetrybridge.error.QueryRejectedException;
 import java.util.UUID;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
@@ -34,7 +36,7 @@ public final class HttpErrors {
     /** 400: the request itself is wrong; nothing of it was published. */
     public void badRequest(Exchange exchange) throws Exception {
         InvalidInputException e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, InvalidInputException.class);
-        deadLetters.publish(DeadLetter.ofRequest(exchange, "http", e));
+        deadLetters.publish(DeadLetter.ofRequest(exchange, Source.HTTP, e));
         respond(exchange, ErrorBody.of(400, e.getMessage()).withField(e.field()));
     }
 
@@ -68,7 +70,7 @@ public final class HttpErrors {
     /** 413: one record of the request is larger than Kafka accepts; retrying cannot help. */
     public void tooLarge(Exchange exchange) throws Exception {
         Exception e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
-        deadLetters.publish(DeadLetter.ofRequest(exchange, "http", e));
+        deadLetters.publish(DeadLetter.ofRequest(exchange, Source.HTTP, e));
         respond(exchange, e instanceof InvalidInputException invalid
                 ? ErrorBody.of(413, e.getMessage()).withField(invalid.field())
                 : ErrorBody.of(413, "a record is larger than Kafka accepts: " + e.getMessage()));
@@ -77,7 +79,7 @@ public final class HttpErrors {
     /** 503 with {@code Retry-After}: Kafka did not take the records in time; the client should retry. */
     public void unavailable(Exchange exchange) throws Exception {
         Exception e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
-        meters.unavailable(exchange.getProperty(TelemetryRecords.SIGNAL, Signal.class), "http");
+        meters.unavailable(exchange.getProperty(ExchangeProperties.SIGNAL, Signal.class), Source.HTTP);
         LOG.warn("Kafka did not accept records for {}: {}", exchange.getFromRouteId(), e.getMessage());
         respond(exchange, ErrorBody.of(503, "Kafka is not accepting records now (" + e.getMessage()
                 + "); retry after " + retryAfterSeconds + " s"));

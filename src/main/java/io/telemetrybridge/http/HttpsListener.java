@@ -13,7 +13,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * HTTPS for the ingestion and query endpoints ({@code bridge.http.tls.*}; README, "Security"): a second Vert.x
+ * HTTPS for the ingestion and query endpoints ({@code bridge.http.tls.*}; docs/security.md): a second Vert.x
  * server, TLS only, on its own port, that hands every request to the same router as the plain server on
  * {@code camel.server.port} (the same routes, tokens, CORS, in-flight bound and error pages). HTTP/2, HTTP/1.1
  * and HTTP/1.0 are offered through ALPN. The certificate chain and the private key (PKCS#8 or PKCS#1,

@@ -1,5 +1,6 @@
 package io.telemetrybridge.http;
 
+import io.telemetrybridge.model.ExchangeProperties;
 import com.google.rpc.Code;
 import io.telemetrybridge.deadletter.DeadLetter;
 import io.telemetrybridge.deadletter.DeadLetters;
@@ -51,7 +52,7 @@ public final class OtlpErrors {
 
     public void unavailable(Exchange exchange) throws Exception {
         Exception e = caught(exchange);
-        meters.unavailable(exchange.getProperty(TelemetryRecords.SIGNAL, Signal.class), OtlpIngest.source(exchange));
+        meters.unavailable(exchange.getProperty(ExchangeProperties.SIGNAL, Signal.class), OtlpIngest.source(exchange));
         LOG.warn("Kafka did not accept records for {}: {}", exchange.getFromRouteId(), e.getMessage());
         respond(exchange, 503, Code.UNAVAILABLE, "Kafka is not accepting records now (" + e.getMessage()
                 + "); retry after " + retryAfterSeconds + " s");
@@ -69,7 +70,7 @@ public final class OtlpErrors {
     }
 
     private static void respond(Exchange exchange, int httpStatus, Code code, String message) {
-        boolean protobuf = !exchange.getProperty(OtlpIngest.JSON, true, Boolean.class);
+        boolean protobuf = !exchange.getProperty(ExchangeProperties.OTLP_JSON, true, Boolean.class);
         HttpAnswer.write(exchange, httpStatus, RpcStatus.contentType(protobuf), RpcStatus.body(code, message, protobuf));
     }
 }

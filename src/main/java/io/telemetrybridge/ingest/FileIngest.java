@@ -1,12 +1,14 @@
 package io.telemetrybridge.ingest;
 
-import io.telemetrybridge.codec.InvalidInputException;
+import io.telemetrybridge.model.ExchangeProperties;
+import io.telemetrybridge.error.InvalidInputException;
 import io.telemetrybridge.codec.SeedReader;
 import io.telemetrybridge.deadletter.DeadLetter;
 import io.telemetrybridge.deadletter.DeadLetters;
-import io.telemetrybridge.kafka.KeyedRecord;
+import io.telemetrybridge.model.KeyedRecord;
 import io.telemetrybridge.kafka.RecordHeaders;
 import io.telemetrybridge.model.Signal;
+import io.telemetrybridge.model.Source;
 import io.telemetrybridge.observe.BridgeMeters;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -23,7 +25,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Locale;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -95,7 +96,7 @@ public final class FileIngest {
     public Iterator<Chunk> chunks(Exchange exchange, String signal) throws IOException {
         Signal s = Signal.of(signal);
         String name = exchange.getMessage().getHeader(Exchange.FILE_NAME_ONLY, String.class);
-        exchange.setProperty(TelemetryRecords.SIGNAL, s);
+        exchange.setProperty(ExchangeProperties.SIGNAL, s);
         exchange.setProperty(ORIGINAL_NAME, name);
         exchange.setProperty(FOLDER, exchange.getMessage().getHeader(Exchange.FILE_PARENT, String.class));
         exchange.setProperty(OUTCOME, "done");
@@ -103,7 +104,7 @@ public final class FileIngest {
         Path file = Path.of(exchange.getMessage().getHeader("CamelFileAbsolutePath", String.class));
         exchange.setProperty(PATH, file);
         locks.reading(exchange, file);
-        if (!name.toLowerCase(Locale.ROOT).endsWith(".jsonl")) {
+        if (!InboxFiles.lines(name)) {
             return List.of(new Chunk(s, file, readBatch(s, file), List.of(), null)).iterator();
         }
         FileProgress from = FileProgress.resume(file);
@@ -120,7 +121,7 @@ public final class FileIngest {
     public void publish(Exchange exchange) {
         Chunk chunk = exchange.getMessage().getBody(Chunk.class);
         exchange.setProperty(CHUNK, chunk);
-        records.toBody(exchange, chunk.signal(), "file", "application/json", RecordHeaders.SEED_SCHEMA_VERSION,
+        records.toBody(exchange, chunk.signal(), Source.FILE, "application/json", RecordHeaders.SEED_SCHEMA_VERSION,
                 chunk.records());
     }
 
@@ -133,7 +134,7 @@ public final class FileIngest {
         meters.published(exchange);
         if (!chunk.badLines().isEmpty()) {
             chunk.badLines().forEach(deadLetters::publish);
-            meters.rejected(chunk.signal(), "file", chunk.badLines().size());
+            meters.rejected(chunk.signal(), Source.FILE, chunk.badLines().size());
             LOG.warn("{}: {} bad line(s) skipped, {} record(s) published", chunk.file().getFileName(),
                     chunk.badLines().size(), chunk.records().size());
         }
@@ -153,15 +154,15 @@ public final class FileIngest {
         Files.writeString(errorDir.resolve(archive + ".reason.txt"), e.getMessage() + "\n");
         LOG.warn("Rejected file {} (moved to {} as {}): {}", exchange.getProperty(ORIGINAL_NAME), errorDir, archive,
                 e.getMessage());
-        Signal signal = exchange.getProperty(TelemetryRecords.SIGNAL, Signal.class);
-        meters.rejected(signal, "file", 1);
+        Signal signal = exchange.getProperty(ExchangeProperties.SIGNAL, Signal.class);
+        meters.rejected(signal, Source.FILE, 1);
         // The file's first bytes only: it may be far larger than a dead letter holds.
         Path file = exchange.getProperty(PATH, Path.class);
         byte[] head;
         try (var in = Files.newInputStream(file)) {
             head = in.readNBytes(DEAD_LETTER_HEAD);
         }
-        deadLetters.publish(DeadLetter.of(signal.id(), "file", exchange.getFromRouteId(), e, head)
+        deadLetters.publish(DeadLetter.of(signal.id(), Source.FILE, exchange.getFromRouteId(), e, head)
                 .with("file.name", exchange.getProperty(ORIGINAL_NAME))
                 .with("file.size", Files.size(file))
                 .with("file.moved.to", errorDir.resolve(archive)));
@@ -236,7 +237,7 @@ public final class FileIngest {
                     }
                 } catch (InvalidInputException e) {
                     LOG.warn("{} line {}: {}", name, number, e.getMessage());
-                    bad.add(DeadLetter.of(signal.id(), "file", routeId, e, raw).with("file.name", name)
+                    bad.add(DeadLetter.of(signal.id(), Source.FILE, routeId, e, raw).with("file.name", name)
                             .with("file.line", number));
                 }
             }

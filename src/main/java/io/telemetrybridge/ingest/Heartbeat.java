@@ -4,6 +4,7 @@ import io.telemetrybridge.model.MetricData;
 import io.telemetrybridge.model.MetricType;
 import io.telemetrybridge.model.MetricValue;
 import io.telemetrybridge.model.Signal;
+import io.telemetrybridge.model.Source;
 import io.telemetrybridge.observe.BridgeMeters;
 import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
@@ -45,7 +46,7 @@ public final class Heartbeat {
                     new MetricValue.Counter(meters.acceptedTotal(s)),
                     Map.of("instance", instance, "signal", s.id()), now));
         }
-        records.toBody(exchange, Signal.METRICS, "timer", metrics);
+        records.toBody(exchange, Signal.METRICS, Source.TIMER, metrics);
     }
 
     private static String hostName() {

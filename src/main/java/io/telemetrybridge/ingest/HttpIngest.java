@@ -1,13 +1,15 @@
 package io.telemetrybridge.ingest;
 
+import io.telemetrybridge.model.ExchangeProperties;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.telemetrybridge.codec.ContentCoding;
-import io.telemetrybridge.codec.InvalidInputException;
-import io.telemetrybridge.codec.RequestTooLargeException;
+import io.telemetrybridge.error.InvalidInputException;
+import io.telemetrybridge.error.RequestTooLargeException;
 import io.telemetrybridge.codec.MediaTypes;
 import io.telemetrybridge.codec.SeedReader;
-import io.telemetrybridge.codec.UnsupportedMediaTypeException;
+import io.telemetrybridge.error.UnsupportedMediaTypeException;
 import io.telemetrybridge.model.Signal;
+import io.telemetrybridge.model.Source;
 import io.telemetrybridge.observe.BridgeMeters;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -48,10 +50,10 @@ public final class HttpIngest {
      */
     public void readBatch(Exchange exchange, String signal) {
         Signal s = Signal.of(signal);
-        exchange.setProperty(TelemetryRecords.SIGNAL, s);
+        exchange.setProperty(ExchangeProperties.SIGNAL, s);
         MediaTypes.require(MediaTypes.header(exchange.getMessage(), Exchange.CONTENT_TYPE), MediaTypes.JSON);
         byte[] body = exchange.getMessage().getBody(byte[].class);
-        meters.requestBytes(s, "http", body == null ? 0 : body.length);
+        meters.requestBytes(s, Source.HTTP, body == null ? 0 : body.length);
         // Kept as received: a dead letter of this request holds the bytes the client sent.
         exchange.getMessage().setBody(body);
         if (body == null || body.length == 0) {
@@ -63,10 +65,10 @@ public final class HttpIngest {
                     maxDecompressedBytes);
             items = reader.readBatch(s, body);
         } catch (InvalidInputException e) {
-            meters.rejected(s, "http", 1);
+            meters.rejected(s, Source.HTTP, 1);
             throw e;
         }
-        records.toBody(exchange, s, "http", items);
+        records.toBody(exchange, s, Source.HTTP, items);
     }
 
     /** Writes the seed's write result once Kafka acknowledged every record of the request. */

@@ -1,5 +1,6 @@
 package io.telemetrybridge.ingest;
 
+import io.telemetrybridge.model.ExchangeProperties;
 import com.google.protobuf.Message;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsPartialSuccess;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceResponse;
@@ -7,14 +8,15 @@ import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsPartialSuccess;
 import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceResponse;
 import io.opentelemetry.proto.collector.trace.v1.ExportTracePartialSuccess;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
-import io.telemetrybridge.codec.InvalidInputException;
+import io.telemetrybridge.error.InvalidInputException;
 import io.telemetrybridge.codec.MediaTypes;
-import io.telemetrybridge.codec.OversizedRecordException;
+import io.telemetrybridge.error.OversizedRecordException;
 import io.telemetrybridge.deadletter.DeadLetter;
 import io.telemetrybridge.deadletter.DeadLetters;
-import io.telemetrybridge.kafka.KeyedRecord;
+import io.telemetrybridge.model.KeyedRecord;
 import io.telemetrybridge.kafka.RecordSizeLimit;
 import io.telemetrybridge.model.Signal;
+import io.telemetrybridge.model.Source;
 import io.telemetrybridge.observe.BridgeMeters;
 import io.telemetrybridge.otlp.OtlpEncoding;
 import io.telemetrybridge.otlp.OtlpJsonWriter;
@@ -37,15 +39,11 @@ import org.apache.camel.Exchange;
  */
 public final class OtlpIngest {
 
-    /** Exchange property: {@code true} when the request (and so every answer) is OTLP/JSON. */
-    public static final String JSON = "otlpJson";
     private static final String REJECTED = "otlpRejected";
     private static final String REJECTED_MESSAGE = "otlpRejectedMessage";
     private static final String OVERSIZED = "otlpOversized";
     /** Dead letters written for the oversized items of one request; one more counts the others. */
     private static final int MAX_OVERSIZED_LETTERS = 10;
-    /** {@code telemetry.source} of OTLP/HTTP records; another front door sets {@link TelemetryRecords#SOURCE} first. */
-    public static final String HTTP_SOURCE = "otlp-http";
 
     private final OtlpRequests requests;
     private final Map<Signal, OtlpEncoding> encodings;
@@ -67,22 +65,22 @@ public final class OtlpIngest {
     /**
      * Decodes the request and makes its records the body; nothing is sent if this throws. The same step serves
      * every OTLP front door: a door other than OTLP/HTTP records its signal and source (exchange properties
-     * {@link TelemetryRecords#SIGNAL}, {@link TelemetryRecords#SOURCE}) before the route runs.
+     * {@link ExchangeProperties#SIGNAL}, {@link ExchangeProperties#SOURCE}) before the route runs.
      *
      * @throws IllegalStateException when the door's signal is not {@code signal} (a route reading one signal's
      *                               service as another's)
      */
     public void read(Exchange exchange, String signal) throws IOException {
         Signal s = Signal.of(signal);
-        Signal door = exchange.getProperty(TelemetryRecords.SIGNAL, Signal.class);
+        Signal door = exchange.getProperty(ExchangeProperties.SIGNAL, Signal.class);
         if (door != null && door != s) {
             throw new IllegalStateException("route " + exchange.getFromRouteId() + " reads " + s.id()
                     + " from an endpoint of " + door.id());
         }
-        String source = source(exchange);
+        Source source = source(exchange);
         String contentType = MediaTypes.header(exchange.getMessage(), Exchange.CONTENT_TYPE);
-        exchange.setProperty(TelemetryRecords.SIGNAL, s);
-        exchange.setProperty(JSON, !isProtobuf(contentType));
+        exchange.setProperty(ExchangeProperties.SIGNAL, s);
+        exchange.setProperty(ExchangeProperties.OTLP_JSON, !isProtobuf(contentType));
         byte[] body = exchange.getMessage().getBody(byte[].class);
         // Kept as bytes: a dead letter of this request reads the body again.
         exchange.getMessage().setBody(body);
@@ -150,7 +148,7 @@ public final class OtlpIngest {
         // Only now: a request answered 503 and sent again must not dead-letter its items twice.
         List<?> oversized = exchange.getProperty(OVERSIZED, List.of(), List.class);
         oversized.forEach(letter -> deadLetters.publish((DeadLetter) letter));
-        Signal signal = exchange.getProperty(TelemetryRecords.SIGNAL, Signal.class);
+        Signal signal = exchange.getProperty(ExchangeProperties.SIGNAL, Signal.class);
         long rejected = exchange.getProperty(REJECTED, 0L, Long.class);
         if (rejected > 0) {
             // Counted with the answer: a request answered 503 and sent again counts them once.
@@ -158,7 +156,7 @@ public final class OtlpIngest {
         }
         String message = exchange.getProperty(REJECTED_MESSAGE, "", String.class);
         Message response = response(signal, rejected, message == null ? "" : message);
-        boolean json = exchange.getProperty(JSON, true, Boolean.class);
+        boolean json = exchange.getProperty(ExchangeProperties.OTLP_JSON, true, Boolean.class);
         HttpAnswer.write(exchange, 200, json ? "application/json" : OtlpRequests.PROTOBUF, json ? OtlpJsonWriter.write(response) : response.toByteArray());
     }
 
@@ -176,9 +174,9 @@ public final class OtlpIngest {
         };
     }
 
-    /** Where the request came in: the door's {@link TelemetryRecords#SOURCE}, else OTLP/HTTP. */
-    public static String source(Exchange exchange) {
-        return exchange.getProperty(TelemetryRecords.SOURCE, HTTP_SOURCE, String.class);
+    /** Where the request came in: the door's {@link ExchangeProperties#SOURCE}, else OTLP/HTTP. */
+    public static Source source(Exchange exchange) {
+        return exchange.getProperty(ExchangeProperties.SOURCE, Source.OTLP_HTTP, Source.class);
     }
 
     /** {@code 1} for seed-shaped JSON records (as the seed API writes), else the encoding's name. */

@@ -7,7 +7,8 @@ import org.apache.camel.component.file.GenericFile;
 import org.apache.camel.component.file.GenericFileFilter;
 
 /**
- * Lets the file consumer take a file only once its size and modification time have stayed the same for the
+ * The filter of the file routes: lets the file consumer take a file that {@link InboxFiles#counts counts}, and only
+ * once its size and modification time have stayed the same for the
  * quiet period, measured on the bridge's clock across polls (a copy tool may set any modification time, so
  * that alone proves nothing). Unlike Camel's {@code readLock=changed}, which waits out the quiet period file by
  * file inside one poll, every file that has become quiet is taken at the same poll: a hundred small files
@@ -33,7 +34,7 @@ public final class QuietFileFilter implements GenericFileFilter<Object> {
 
     @Override
     public boolean accept(GenericFile<Object> file) {
-        if (file.isDirectory()) {
+        if (file.isDirectory() || !InboxFiles.counts(file.getFileNameOnly())) {
             return false;
         }
         String path = file.getAbsoluteFilePath();

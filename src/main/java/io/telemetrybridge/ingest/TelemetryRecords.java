@@ -2,12 +2,14 @@ package io.telemetrybridge.ingest;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectWriter;
-import io.telemetrybridge.codec.OversizedRecordException;
-import io.telemetrybridge.kafka.KeyedRecord;
+import io.telemetrybridge.error.OversizedRecordException;
+import io.telemetrybridge.model.KeyedRecord;
 import io.telemetrybridge.kafka.RecordHeaders;
 import io.telemetrybridge.kafka.RecordKeys;
 import io.telemetrybridge.kafka.RecordSizeLimit;
+import io.telemetrybridge.model.ExchangeProperties;
 import io.telemetrybridge.model.Signal;
+import io.telemetrybridge.model.Source;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.camel.CamelContext;
@@ -22,13 +24,6 @@ import org.apache.camel.support.DefaultMessage;
  * as one record per element and completes the exchange only when Kafka acknowledged them all.
  */
 public final class TelemetryRecords {
-
-    /** Exchange property: the signal of the records in the body. */
-    public static final String SIGNAL = "telemetrySignal";
-    /** Exchange property: where the records came from ({@code http}, {@code file}, {@code timer}). */
-    public static final String SOURCE = "telemetrySource";
-    /** Exchange property: how many records the body holds. */
-    public static final String COUNT = "telemetryRecordCount";
 
     private final CamelContext context;
     private final ObjectWriter writer;
@@ -57,7 +52,7 @@ public final class TelemetryRecords {
      * its headers with our record headers only ({@link RecordHeaders}); records signal, source and count as
      * exchange properties.
      */
-    public void toBody(Exchange exchange, Signal signal, String source, List<?> items) {
+    public void toBody(Exchange exchange, Signal signal, Source source, List<?> items) {
         List<KeyedRecord> records = new ArrayList<>(items.size());
         for (int i = 0; i < items.size(); i++) {
             records.add(encode(signal, items.get(i), signal.id() + "[" + i + "]"));
@@ -71,7 +66,7 @@ public final class TelemetryRecords {
      * @param contentType   media type of the values ({@code application/json}, {@code application/x-protobuf})
      * @param schemaVersion shape of the values (see {@link RecordHeaders#SCHEMA_VERSION})
      */
-    public void toBody(Exchange exchange, Signal signal, String source, String contentType, String schemaVersion,
+    public void toBody(Exchange exchange, Signal signal, Source source, String contentType, String schemaVersion,
             List<KeyedRecord> records) {
         List<Message> messages = new ArrayList<>(records.size());
         for (KeyedRecord record : records) {
@@ -85,13 +80,13 @@ public final class TelemetryRecords {
         Message out = exchange.getMessage();
         out.removeHeaders("*");
         out.setHeader(RecordHeaders.SIGNAL, signal.id());
-        out.setHeader(RecordHeaders.SOURCE, source);
+        out.setHeader(RecordHeaders.SOURCE, source.id());
         out.setHeader(RecordHeaders.CONTENT_TYPE, contentType);
         out.setHeader(RecordHeaders.SCHEMA_VERSION, schemaVersion);
         out.setBody(messages);
-        exchange.setProperty(SIGNAL, signal);
-        exchange.setProperty(SOURCE, source);
-        exchange.setProperty(COUNT, messages.size());
+        exchange.setProperty(ExchangeProperties.SIGNAL, signal);
+        exchange.setProperty(ExchangeProperties.SOURCE, source);
+        exchange.setProperty(ExchangeProperties.COUNT, messages.size());
     }
 
     private byte[] json(Object item) {

@@ -19,7 +19,7 @@ import org.apache.kafka.common.config.SslConfigs;
  * to the cluster and protects the connection: the seed's {@code auth} block (mechanism, username, password;
  * {@code ssl}: certificate_path, key_path, ca_path, password, verify) as {@code bridge.kafka.*} keys, plus
  * {@code bridge.kafka.client.<kafka key>} for any other Kafka client setting (key stores, OAUTHBEARER, GSSAPI).
- * README, "Security".
+ * docs/security.md.
  *
  * <ul>
  *   <li>{@code bridge.kafka.security.protocol}: PLAINTEXT (default), SSL, SASL_PLAINTEXT or SASL_SSL.</li>
@@ -58,11 +58,6 @@ public final class KafkaSecurity {
         this.verify = verify;
         this.clientProperties = java.util.Collections.unmodifiableMap(clientProperties);
         this.warnings = List.copyOf(warnings);
-    }
-
-    /** PLAINTEXT, nothing else: the embedded broker's setting. */
-    public static KafkaSecurity plaintext() {
-        return new KafkaSecurity("PLAINTEXT", "", "", true, new LinkedHashMap<>(), List.of());
     }
 
     /**

@@ -1,7 +1,7 @@
 package io.telemetrybridge.kafka;
 
 /**
- * The only record headers the bridge writes (documented in the README). Inbound HTTP headers are removed
+ * The only record headers the bridge writes (docs/kafka-records.md). Inbound HTTP headers are removed
  * before publishing, so nothing a client sends reaches Kafka as a header.
  */
 public final class RecordHeaders {

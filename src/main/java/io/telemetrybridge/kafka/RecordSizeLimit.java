@@ -1,6 +1,7 @@
 package io.telemetrybridge.kafka;
 
-import io.telemetrybridge.codec.OversizedRecordException;
+import io.telemetrybridge.model.KeyedRecord;
+import io.telemetrybridge.error.OversizedRecordException;
 import io.telemetrybridge.model.Signal;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;

@@ -3,7 +3,7 @@ package io.telemetrybridge.kafka;
 import java.util.Map;
 
 /**
- * How one of the bridge's topics should be ({@code bridge.topics.*}, README "Topics"): created with these
+ * How one of the bridge's topics should be ({@code bridge.topics.*}, docs/kafka-records.md): created with these
  * settings when missing, compared with them when it exists.
  *
  * @param name              topic name

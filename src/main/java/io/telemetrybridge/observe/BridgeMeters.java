@@ -1,11 +1,13 @@
 package io.telemetrybridge.observe;
 
+import io.telemetrybridge.model.ExchangeProperties;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.telemetrybridge.model.Signal;
+import io.telemetrybridge.model.Source;
 import io.telemetrybridge.ingest.TelemetryRecords;
 import org.apache.camel.CamelContext;
 import java.time.Duration;
@@ -13,7 +15,7 @@ import org.apache.camel.Exchange;
 
 /**
  * The bridge's own meters, all named {@code telemetry.bridge.*} (Prometheus: {@code telemetry_bridge_*}),
- * registered in the registry camel-micrometer serves on {@code /observe/metrics}; listed in the README.
+ * registered in the registry camel-micrometer serves on {@code /observe/metrics}; listed in docs/operations.md.
  * <ul>
  *   <li>{@code telemetry.bridge.records.accepted{signal,source}}: records Kafka acknowledged;</li>
  *   <li>{@code telemetry.bridge.records.rejected{signal,source}}: items refused as invalid input;</li>
@@ -57,6 +59,26 @@ public final class BridgeMeters {
     public static final String QUERY_POISON = "telemetry.bridge.query.poison_records";
     public static final String FILE_BACKLOG = "telemetry.bridge.file.backlog";
 
+    /** The {@code # HELP} text of each of our meters. */
+    private static final java.util.Map<String, String> HELP = java.util.Map.ofEntries(
+            java.util.Map.entry(ACCEPTED, "Records Kafka acknowledged, by signal and source"),
+            java.util.Map.entry(REJECTED, "Items refused as invalid input (answered 400 / partial success, or a bad "
+                    + "file line)"),
+            java.util.Map.entry(DEAD_LETTERED, "Dead letters written, to the dead-letter topic (target kafka) or the "
+                    + "local folder (target folder)"),
+            java.util.Map.entry(DROPPED, "Records of the bridge's own timer sources given up after retries"),
+            java.util.Map.entry(RETRIED, "Records sent again after a transient Kafka failure (file and timer routes)"),
+            java.util.Map.entry(PUBLISH_LATENCY, "Time from receiving a request, file chunk or tick to Kafka's "
+                    + "acknowledgement of all its records"),
+            java.util.Map.entry(REQUEST_BYTES, "Size of HTTP request bodies and gRPC messages as received"),
+            java.util.Map.entry(GRPC_REQUESTS, "OTLP/gRPC calls answered, by gRPC status code"),
+            java.util.Map.entry(UNAVAILABLE, "Ingestion requests answered 503 / UNAVAILABLE: Kafka did not take their "
+                    + "records in time"),
+            java.util.Map.entry(QUERY_DURATION, "Time to answer a query, by how it ended"),
+            java.util.Map.entry(QUERY_SCANNED, "Kafka records read by queries"),
+            java.util.Map.entry(QUERY_POISON, "Records met by queries that could not be decoded (dead-lettered)"),
+            java.util.Map.entry(FILE_BACKLOG, "Files waiting in a signal's inbox folder"));
+
     private final CamelContext context;
     private volatile MeterRegistry registry;
 
@@ -71,37 +93,36 @@ public final class BridgeMeters {
      * @return the number of records counted
      */
     public int published(Exchange exchange) {
-        int count = exchange.getProperty(TelemetryRecords.COUNT, 0, Integer.class);
-        Signal signal = exchange.getProperty(TelemetryRecords.SIGNAL, Signal.class);
-        String source = exchange.getProperty(TelemetryRecords.SOURCE, String.class);
+        int count = exchange.getProperty(ExchangeProperties.COUNT, 0, Integer.class);
+        Signal signal = exchange.getProperty(ExchangeProperties.SIGNAL, Signal.class);
+        Source source = exchange.getProperty(ExchangeProperties.SOURCE, Source.class);
         counter(ACCEPTED, signal, source).increment(count);
-        Timer.builder(PUBLISH_LATENCY).tag("signal", signal.id()).tag("source", source)
+        Timer.builder(PUBLISH_LATENCY).description(HELP.get(PUBLISH_LATENCY)).tag("signal", signal.id()).tag("source", source.id())
                 .publishPercentileHistogram().register(registry())
                 .record(Duration.ofMillis(Math.max(0, System.currentTimeMillis() - exchange.getClock().getCreated())));
         return count;
     }
 
     /** Records the size of one HTTP request body, in bytes. */
-    public void requestBytes(Signal signal, String source, long bytes) {
-        DistributionSummary.builder(REQUEST_BYTES).baseUnit("bytes").tag("signal", signal.id()).tag("source", source)
+    public void requestBytes(Signal signal, Source source, long bytes) {
+        DistributionSummary.builder(REQUEST_BYTES).description(HELP.get(REQUEST_BYTES)).baseUnit("bytes").tag("signal", signal.id()).tag("source", source.id())
                 .register(registry()).record(bytes);
     }
 
     /** Counts one OTLP/gRPC call answered with {@code status} (a gRPC status code name). */
     public void grpcRequest(Signal signal, String status) {
-        Counter.builder(GRPC_REQUESTS).description("OTLP/gRPC calls answered, by gRPC status code")
+        Counter.builder(GRPC_REQUESTS).description(HELP.get(GRPC_REQUESTS))
                 .tag("signal", signal.id()).tag("status", status).register(registry()).increment();
     }
 
     /** Counts one ingestion request answered 503 because Kafka did not take its records (signal may be null). */
-    public void unavailable(Signal signal, String source) {
-        Counter.builder(UNAVAILABLE).description("Ingestion requests answered 503 / UNAVAILABLE: Kafka did not take "
-                + "their records in time").tag("signal", signal == null ? "unknown" : signal.id())
-                .tag("source", source).register(registry()).increment();
+    public void unavailable(Signal signal, Source source) {
+        Counter.builder(UNAVAILABLE).description(HELP.get(UNAVAILABLE)).tag("signal", signal == null ? "unknown" : signal.id())
+                .tag("source", source.id()).register(registry()).increment();
     }
 
     /** Counts {@code n} items refused as invalid. */
-    public void rejected(Signal signal, String source, long n) {
+    public void rejected(Signal signal, Source source, long n) {
         counter(REJECTED, signal, source).increment(n);
     }
 
@@ -110,10 +131,10 @@ public final class BridgeMeters {
      * dropped.
      */
     public void dropped(Exchange exchange) {
-        Signal signal = exchange.getProperty(TelemetryRecords.SIGNAL, Signal.class);
+        Signal signal = exchange.getProperty(ExchangeProperties.SIGNAL, Signal.class);
         if (signal != null) {
-            counter(DROPPED, signal, exchange.getProperty(TelemetryRecords.SOURCE, String.class))
-                    .increment(exchange.getProperty(TelemetryRecords.COUNT, 0, Integer.class));
+            counter(DROPPED, signal, exchange.getProperty(ExchangeProperties.SOURCE, Source.class))
+                    .increment(exchange.getProperty(ExchangeProperties.COUNT, 0, Integer.class));
         }
     }
 
@@ -122,48 +143,35 @@ public final class BridgeMeters {
      * records (properties set by {@code TelemetryRecords}) as retried.
      */
     public void retried(Exchange exchange) {
-        Signal signal = exchange.getProperty(TelemetryRecords.SIGNAL, Signal.class);
+        Signal signal = exchange.getProperty(ExchangeProperties.SIGNAL, Signal.class);
         if (signal != null) {
-            counter(RETRIED, signal, exchange.getProperty(TelemetryRecords.SOURCE, String.class))
-                    .increment(exchange.getProperty(TelemetryRecords.COUNT, 0, Integer.class));
+            counter(RETRIED, signal, exchange.getProperty(ExchangeProperties.SOURCE, Source.class))
+                    .increment(exchange.getProperty(ExchangeProperties.COUNT, 0, Integer.class));
         }
     }
 
     /** Counts one dead letter written to {@code target} ({@code kafka} or {@code folder}). */
-    public void deadLettered(Signal signal, String source, String target) {
-        Counter.builder(DEAD_LETTERED).tag("signal", signal.id()).tag("source", source).tag("target", target)
+    public void deadLettered(Signal signal, Source source, String target) {
+        Counter.builder(DEAD_LETTERED).description(HELP.get(DEAD_LETTERED)).tag("signal", signal.id()).tag("source", source.id()).tag("target", target)
                 .register(registry()).increment();
     }
 
     /** Records one query: how it ended, how long it took, what it read. */
     public void queried(Signal signal, String status, long nanos, long scanned, long poison) {
-        Timer.builder(QUERY_DURATION).tag("signal", signal.id()).tag("status", status).publishPercentileHistogram()
+        Timer.builder(QUERY_DURATION).description(HELP.get(QUERY_DURATION)).tag("signal", signal.id()).tag("status", status).publishPercentileHistogram()
                 .register(registry()).record(Duration.ofNanos(nanos));
-        Counter.builder(QUERY_SCANNED).tag("signal", signal.id()).register(registry()).increment(scanned);
-        Counter.builder(QUERY_POISON).tag("signal", signal.id()).register(registry()).increment(poison);
+        Counter.builder(QUERY_SCANNED).description(HELP.get(QUERY_SCANNED)).tag("signal", signal.id()).register(registry()).increment(scanned);
+        Counter.builder(QUERY_POISON).description(HELP.get(QUERY_POISON)).tag("signal", signal.id()).register(registry()).increment(poison);
     }
 
     /**
-     * Registers the backlog gauge of {@code folder}: the {@code .json} and {@code .jsonl} files in it (any case),
-     * which the file route has not taken yet (the read lock's marker files and {@code .done}/{@code .error} are
-     * not waiting files).
+     * Registers the backlog gauge of one signal's inbox folder: {@code waiting} counts the files there that the
+     * file route has not taken yet.
      */
-    public void fileBacklog(Signal signal, java.nio.file.Path folder) {
-        // A strong reference: Micrometer holds gauge objects weakly, and a collected Path would read NaN.
-        io.micrometer.core.instrument.Gauge.builder(FILE_BACKLOG, folder, BridgeMeters::waitingFiles)
-                .tag("signal", signal.id()).baseUnit("files").strongReference(true).register(registry());
-    }
-
-    private static double waitingFiles(java.nio.file.Path folder) {
-        try (var files = java.nio.file.Files.list(folder)) {
-            return files.filter(f -> {
-                String name = f.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
-                return !name.startsWith(".") && (name.endsWith(".json") || name.endsWith(".jsonl"))
-                        && java.nio.file.Files.isRegularFile(f);
-            }).count();
-        } catch (java.io.IOException | java.io.UncheckedIOException e) {
-            return 0;
-        }
+    public void fileBacklog(Signal signal, java.util.function.Supplier<Number> waiting) {
+        // A strong reference: Micrometer holds gauge objects weakly, and a collected supplier would read NaN.
+        io.micrometer.core.instrument.Gauge.builder(FILE_BACKLOG, waiting).description(HELP.get(FILE_BACKLOG)).tag("signal", signal.id())
+                .baseUnit("files").strongReference(true).register(registry());
     }
 
     /** Records of {@code signal} acknowledged by Kafka since start, over all sources. */
@@ -172,8 +180,8 @@ public final class BridgeMeters {
                 .mapToDouble(Counter::count).sum();
     }
 
-    private Counter counter(String name, Signal signal, String source) {
-        return Counter.builder(name).tag("signal", signal.id()).tag("source", source).register(registry());
+    private Counter counter(String name, Signal signal, Source source) {
+        return Counter.builder(name).description(HELP.get(name)).tag("signal", signal.id()).tag("source", source.id()).register(registry());
     }
 
     /** The registry our meters (and the Kafka client meters) are registered in. */

@@ -12,7 +12,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The seed's statistics ({@code GET /api/v1/stats}), computed from the meters {@code /observe/metrics} serves,
- * so both always agree (README, "Observe it"):
+ * so both always agree (docs/operations.md):
  * <ul>
  *   <li>{@code total_writes}: write operations completed (HTTP requests, files, timer ticks whose records Kafka
  *       acknowledged); {@code average_write_time_ms}: their mean time from receipt to acknowledgement;</li>

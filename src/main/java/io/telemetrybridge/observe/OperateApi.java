@@ -8,7 +8,7 @@ import io.telemetrybridge.http.HttpAnswer;
 import org.apache.camel.Exchange;
 
 /**
- * Route steps of the operator's API (README, "Observe it"): {@code GET /api/v1/stats} ({@link BridgeStats}),
+ * Route steps of the operator's API (docs/operations.md): {@code GET /api/v1/stats} ({@link BridgeStats}),
  * {@code GET /api/v1/cluster} and {@code GET /api/v1/topics} ({@link ClusterInfo}). A cluster that does not
  * answer in time is a Kafka exception, answered 503 by the route configuration.
  */

@@ -4,7 +4,7 @@ import com.google.protobuf.Message;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
 import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
-import io.telemetrybridge.kafka.KeyedRecord;
+import io.telemetrybridge.model.KeyedRecord;
 import io.telemetrybridge.model.Signal;
 import java.io.IOException;
 import java.util.List;

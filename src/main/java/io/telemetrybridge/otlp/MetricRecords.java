@@ -10,7 +10,7 @@ import io.opentelemetry.proto.metrics.v1.NumberDataPoint;
 import io.opentelemetry.proto.metrics.v1.ResourceMetrics;
 import io.opentelemetry.proto.metrics.v1.ScopeMetrics;
 import io.opentelemetry.proto.metrics.v1.SummaryDataPoint;
-import io.telemetrybridge.kafka.KeyedRecord;
+import io.telemetrybridge.model.KeyedRecord;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,7 +1,7 @@
 package io.telemetrybridge.otlp;
 
 import com.google.protobuf.Message;
-import io.telemetrybridge.kafka.KeyedRecord;
+import io.telemetrybridge.model.KeyedRecord;
 import io.telemetrybridge.model.Signal;
 import java.io.IOException;
 import java.util.List;
@@ -12,7 +12,7 @@ import java.util.Locale;
  * ({@code bridge.otlp.<signal>.encoding}):
  * <ul>
  *   <li>{@code json}: one record per span, metric data point or log record, in the seed's record shape plus
- *       what OTLP carries (README, "OTLP mapping");</li>
+ *       what OTLP carries (docs/kafka-records.md);</li>
  *   <li>{@code otlp_proto}: one record per resource, the export request holding that resource's data in the
  *       binary protobuf encoding, as the OpenTelemetry Collector's kafkaexporter writes it;</li>
  *   <li>{@code otlp_json}: the same in OTLP/JSON.</li>

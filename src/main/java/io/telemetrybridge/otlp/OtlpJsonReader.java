@@ -12,7 +12,7 @@ import com.google.protobuf.Descriptors.Descriptor;
 import com.google.protobuf.Descriptors.EnumValueDescriptor;
 import com.google.protobuf.Descriptors.FieldDescriptor;
 import com.google.protobuf.Message;
-import io.telemetrybridge.codec.InvalidInputException;
+import io.telemetrybridge.error.InvalidInputException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.math.BigDecimal;

@@ -12,7 +12,7 @@ import io.opentelemetry.proto.metrics.v1.ResourceMetrics;
 import io.opentelemetry.proto.trace.v1.ResourceSpans;
 import io.opentelemetry.proto.trace.v1.ScopeSpans;
 import io.opentelemetry.proto.trace.v1.Span;
-import io.telemetrybridge.kafka.KeyedRecord;
+import io.telemetrybridge.model.KeyedRecord;
 import io.telemetrybridge.model.Signal;
 import java.io.IOException;
 import java.util.ArrayList;

@@ -5,14 +5,14 @@ import io.opentelemetry.proto.trace.v1.ResourceSpans;
 import io.opentelemetry.proto.trace.v1.ScopeSpans;
 import io.opentelemetry.proto.trace.v1.Span;
 import io.opentelemetry.proto.trace.v1.Status;
-import io.telemetrybridge.kafka.KeyedRecord;
+import io.telemetrybridge.model.KeyedRecord;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * OTLP spans to JSON records, one per span, keyed by trace id (hex), in the seed's TraceData shape plus what
- * OTLP carries beyond it (README, "OTLP mapping"). Span kind UNSPECIFIED is written as {@code Internal}, the
+ * OTLP carries beyond it (docs/kafka-records.md). Span kind UNSPECIFIED is written as {@code Internal}, the
  * kind the OpenTelemetry API defaults to; status codes map to {@code Unset}, {@code Ok}, {@code Error}.
  * Source: opentelemetry-proto trace/v1/trace.proto; SEED-MODEL.md, TraceData.
  */

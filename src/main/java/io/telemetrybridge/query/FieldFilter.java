@@ -1,7 +1,7 @@
 package io.telemetrybridge.query;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.telemetrybridge.codec.InvalidInputException;
+import io.telemetrybridge.error.InvalidInputException;
 import io.telemetrybridge.query.FilterValue.ArrayValue;
 import io.telemetrybridge.query.FilterValue.BooleanValue;
 import io.telemetrybridge.query.FilterValue.NullValue;

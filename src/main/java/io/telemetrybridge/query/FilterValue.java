@@ -1,7 +1,7 @@
 package io.telemetrybridge.query;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.telemetrybridge.codec.InvalidInputException;
+import io.telemetrybridge.error.InvalidInputException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -1,5 +1,6 @@
 package io.telemetrybridge.query;
 
+import io.telemetrybridge.model.Source;
 import io.telemetrybridge.deadletter.DeadLetter;
 import io.telemetrybridge.deadletter.DeadLetters;
 import io.telemetrybridge.model.Signal;
@@ -45,7 +46,7 @@ public final class PoisonRecords {
             }
         }
         LOG.warn("Skipped poison record {} of {}: {}", coordinates, signal.id(), reason.getMessage());
-        deadLetters.publish(DeadLetter.of(signal.id(), "kafka", routeId, reason, record.value())
+        deadLetters.publish(DeadLetter.of(signal.id(), Source.KAFKA, routeId, reason, record.value())
                 .with("kafka.topic", record.topic())
                 .with("kafka.partition", record.partition())
                 .with("kafka.offset", record.offset())

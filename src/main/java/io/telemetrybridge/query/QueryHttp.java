@@ -1,10 +1,11 @@
 package io.telemetrybridge.query;
 
+import io.telemetrybridge.error.QueryRejectedException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.telemetrybridge.codec.InvalidInputException;
+import io.telemetrybridge.error.InvalidInputException;
 import io.telemetrybridge.codec.MediaTypes;
-import io.telemetrybridge.codec.UnsupportedMediaTypeException;
+import io.telemetrybridge.error.UnsupportedMediaTypeException;
 import io.telemetrybridge.model.Signal;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -14,7 +15,7 @@ import io.telemetrybridge.http.HttpAnswer;
 import org.apache.camel.Exchange;
 
 /**
- * Route steps of the query API (README, "Queries"): {@code POST /api/v1/query/{metrics,traces,logs}} with the
+ * Route steps of the query API (docs/queries.md): {@code POST /api/v1/query/{metrics,traces,logs}} with the
  * seed's {@code MetricsQuery}, {@code TracesQuery}, {@code LogsQuery}; the {@code GET} forms of the same paths
  * with query-string parameters; and {@code GET /api/v1/traces/{traceId}}. Only the query string and the body are
  * read: no other request header reaches the query.
@@ -37,7 +38,7 @@ public final class QueryHttp {
      * Answers a query of {@code signal}: the JSON body of a POST, or the query string of a GET.
      *
      * @throws InvalidInputException          for a query that cannot run as written (400)
-     * @throws io.telemetrybridge.codec.UnsupportedMediaTypeException for a POST body not declared JSON (415)
+     * @throws io.telemetrybridge.error.UnsupportedMediaTypeException for a POST body not declared JSON (415)
      * @throws QueryRejectedException         when the bridge or Kafka cannot answer now (429 / 503)
      */
     public void query(Exchange exchange, String signal) throws Exception {

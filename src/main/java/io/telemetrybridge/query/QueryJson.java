@@ -2,7 +2,7 @@ package io.telemetrybridge.query;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import io.telemetrybridge.codec.InvalidInputException;
+import io.telemetrybridge.error.InvalidInputException;
 import java.time.Instant;
 import java.util.Iterator;
 import java.util.LinkedHashSet;

@@ -1,6 +1,6 @@
 package io.telemetrybridge.query;
 
-import io.telemetrybridge.codec.InvalidInputException;
+import io.telemetrybridge.error.InvalidInputException;
 import io.telemetrybridge.model.Signal;
 import java.time.DateTimeException;
 import java.time.Instant;

@@ -2,7 +2,7 @@ package io.telemetrybridge.query;
 
 /**
  * Bounds of the query side ({@code bridge.query.*}, validated by {@code BridgeSettings}; defaults and meaning in
- * {@code application.properties} and the README, "Queries").
+ * {@code application.properties} and the docs/queries.md).
  *
  * @param timeoutMs          a query answers within this long, with {@code Partial} or {@code Timeout} when Kafka
  *                           was not read through in time, in ms

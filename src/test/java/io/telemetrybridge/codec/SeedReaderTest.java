@@ -1,5 +1,6 @@
 package io.telemetrybridge.codec;
 
+import io.telemetrybridge.error.InvalidInputException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -68,7 +68,7 @@ class DeadLetterTest {
         assertThat(letter.value()).isEqualTo(batch);
         assertThat(letter.headers())
                 .containsEntry("telemetry.dlq.kind", "permanent")
-                .containsEntry("telemetry.dlq.exception.class", "io.telemetrybridge.codec.InvalidInputException")
+                .containsEntry("telemetry.dlq.exception.class", "io.telemetrybridge.error.InvalidInputException")
                 .containsEntry("telemetry.dlq.exception.message",
                         "metrics[0].value: expected one of Counter, Gauge, Histogram, Summary, got \"Gaug\"")
                 .containsEntry("telemetry.dlq.signal", "metrics")
@@ -119,7 +119,7 @@ class DeadLetterTest {
         assertThat(Integer.parseInt(letter.headers().get("telemetry.dlq.record.size"))).isGreaterThan(6000);
         assertThat(letter.headers()).containsEntry("telemetry.dlq.record.limit", "4096")
                 .containsEntry("telemetry.dlq.http.path", "/api/v1/logs")
-                .containsEntry("telemetry.dlq.exception.class", "io.telemetrybridge.codec.OversizedRecordException");
+                .containsEntry("telemetry.dlq.exception.class", "io.telemetrybridge.error.OversizedRecordException");
     }
 
     @Test

@@ -14,6 +14,7 @@ class QuietFileFilterTest {
     private static GenericFile<Object> file(String name, long length, long lastModified) {
         GenericFile<Object> f = new GenericFile<>();
         f.setAbsoluteFilePath("/inbox/logs/" + name);
+        f.setFileNameOnly(name);
         f.setFileLength(length);
         f.setLastModified(lastModified);
         return f;
@@ -21,6 +22,19 @@ class QuietFileFilterTest {
 
     private void advanceMs(long ms) {
         nanos.addAndGet(ms * 1_000_000L);
+    }
+
+    @Test
+    void onlyJsonAndJsonlFilesCountAndNeverHiddenOnes() {
+        for (String name : new String[] {"a.jsonl.part", "a.tmp", ".a.json", ".a.jsonl.progress", "a.txt", "a.csv"}) {
+            filter.accept(file(name, 10, 5));
+        }
+        advanceMs(2000);
+        for (String name : new String[] {"a.jsonl.part", "a.tmp", ".a.json", ".a.jsonl.progress", "a.txt", "a.csv"}) {
+            assertThat(filter.accept(file(name, 10, 5))).as(name).isFalse();
+        }
+        assertThat(InboxFiles.counts("A.JSONL")).isTrue();
+        assertThat(InboxFiles.counts("batch.Json")).isTrue();
     }
 
     @Test

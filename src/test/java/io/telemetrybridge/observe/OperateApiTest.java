@@ -65,6 +65,15 @@ class OperateApiTest {
         assertThat(prometheusSum(prometheus, "kafka_producer_record_send_total"))
                 .isEqualTo(stats.get("messages_produced").asDouble());
         assertThat(prometheusSum(prometheus, "telemetry_bridge_query_duration_seconds_count")).isEqualTo(1.0);
+        // Every meter of ours says what it counts.
+        java.util.List<String> types = prometheus.lines().filter(l -> l.startsWith("# TYPE telemetry_bridge_"))
+                .map(l -> l.split(" ")[2]).toList();
+        assertThat(types).hasSizeGreaterThan(4);
+        for (String name : types) {
+            assertThat(prometheus.lines().filter(l -> l.startsWith("# HELP " + name + " ")).findFirst())
+                    .as("# HELP of %s", name).hasValueSatisfying(help -> assertThat(help.substring(
+                            ("# HELP " + name + " ").length()).trim()).hasSizeGreaterThan(10));
+        }
     }
 
     @Test

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.telemetrybridge.codec.InvalidInputException;
+import io.telemetrybridge.error.InvalidInputException;
 import io.telemetrybridge.model.Signal;
 import io.telemetrybridge.query.FilterValue.StringValue;
 import java.nio.charset.StandardCharsets;

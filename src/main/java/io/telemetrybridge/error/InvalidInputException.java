@@ -1,4 +1,4 @@
-package io.telemetrybridge.codec;
+package io.telemetrybridge.error;
 
 /**
  * Client input that can never be accepted as sent: a permanent error, never retried. The message is

@@ -1,4 +1,4 @@
-package io.telemetrybridge.kafka;
+package io.telemetrybridge.model;
 
 /**
  * One record to publish: its key (UTF-8 text, or null for none) and its value bytes.

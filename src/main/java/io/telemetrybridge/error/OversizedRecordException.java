@@ -1,4 +1,4 @@
-package io.telemetrybridge.codec;
+package io.telemetrybridge.error;
 
 /**
  * One item would make a Kafka record larger than Kafka accepts (the producer's {@code max.request.size} or the

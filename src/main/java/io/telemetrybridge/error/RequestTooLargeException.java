@@ -1,6 +1,6 @@
-package io.telemetrybridge.codec;
+package io.telemetrybridge.error;
 
-import io.telemetrybridge.codec.InvalidInputException;
+import io.telemetrybridge.error.InvalidInputException;
 
 /** A request body, after decompression, is larger than the configured limit (HTTP 413). */
 public class RequestTooLargeException extends InvalidInputException {

@@ -1,4 +1,4 @@
-package io.telemetrybridge.query;
+package io.telemetrybridge.error;
 
 /**
  * The bridge cannot answer a query now; the client should retry later. {@code busy} means the bound on

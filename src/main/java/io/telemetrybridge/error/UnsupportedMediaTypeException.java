@@ -1,4 +1,4 @@
-package io.telemetrybridge.codec;
+package io.telemetrybridge.error;
 
 /** The request's {@code Content-Type} is not one the endpoint reads (HTTP 415); a permanent error. */
 public class UnsupportedMediaTypeException extends RuntimeException {
