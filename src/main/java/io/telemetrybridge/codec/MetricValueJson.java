@@ -13,7 +13,7 @@ import java.io.IOException;
 
 /**
  * Reads and writes {@link MetricValue} as serde's externally tagged enum: an object with exactly one key,
- * the variant name, whose value is the variant's content ({@code {"Counter": 3.0}}). Source: SEED-MODEL.md.
+ * the variant name, whose value is the variant's content ({@code {"Counter": 3.0}}). Source: docs/seed-api.md.
  */
 final class MetricValueJson {
 

@@ -23,7 +23,7 @@ import java.util.stream.Collectors;
  * Parses and validates the seed's JSON: whole batches ({@code MetricsBatch}, {@code TracesBatch},
  * {@code LogsBatch}) and single items (one line of a {@code .jsonl} drop). Every problem becomes an
  * {@link InvalidInputException} naming the field path in wire names ({@code metrics[2].value}); nothing is
- * returned unless the whole input is valid. Source: SEED-MODEL.md, Batches and Records.
+ * returned unless the whole input is valid. Source: docs/seed-api.md, "Batches" and "Validation".
  */
 public final class SeedReader {
 

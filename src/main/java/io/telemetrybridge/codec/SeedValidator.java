@@ -15,7 +15,7 @@ import java.util.List;
  * The rules binding cannot express: fields that are required in the seed (not {@code Option}) are present,
  * a metric's value variant matches its {@code metric_type}, u64 counts are not negative. Collections the seed
  * declares (labels, attributes, events, links, metadata) may be omitted and read as empty. Paths use wire
- * names. Source: SEED-MODEL.md, Records.
+ * names. Source: docs/seed-api.md, "Validation".
  */
 final class SeedValidator {
 

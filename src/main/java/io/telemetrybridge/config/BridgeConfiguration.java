@@ -31,7 +31,7 @@ import io.telemetrybridge.observe.BridgeStats;
 import io.telemetrybridge.observe.HealthChecks;
 import io.telemetrybridge.observe.OperateApi;
 import io.telemetrybridge.otlp.OtlpRequests;
-import io.telemetrybridge.query.PoisonRecords;
+import io.telemetrybridge.deadletter.PoisonRecords;
 import io.telemetrybridge.query.QueryHttp;
 import io.telemetrybridge.query.QueryParser;
 import io.telemetrybridge.query.QueryService;
@@ -47,6 +47,8 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.Processor;
 import org.apache.camel.spi.Registry;
 import org.apache.camel.support.service.ServiceSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Wires the bridge before its routes start, from the validated {@link BridgeSettings}: connects Kafka
@@ -57,11 +59,15 @@ import org.apache.camel.support.service.ServiceSupport;
  */
 public final class BridgeConfiguration implements CamelConfiguration, AutoCloseable {
 
+    private static final Logger LOG = LoggerFactory.getLogger(BridgeConfiguration.class);
+
     private volatile KafkaSetup kafka;
 
     @Override
     public void configure(CamelContext context) throws Exception {
         BridgeSettings settings = BridgeSettings.from(context.getPropertiesComponent());
+        LOG.info("Settings (application.properties, -D and environment; defaults in docs/configuration.md):\n    {}",
+                String.join("\n    ", BridgeSettings.summary(context.getPropertiesComponent())));
         BridgeMeters meters = new BridgeMeters(context);
         kafka = KafkaSetup.start(context, settings.kafka(), settings.topics(), meters::registry);
         DeadLetters deadLetters = bindIngestion(context, settings, meters);
@@ -113,10 +119,10 @@ public final class BridgeConfiguration implements CamelConfiguration, AutoClosea
         registry.bind("fileIngest", new FileIngest(reader, records, meters, deadLetters, settings.file(), locks));
         registry.bind("quietFiles", new QuietFileFilter(settings.file().quietPeriodMs()));
         registry.bind("heartbeat", new Heartbeat(records, meters));
-        registry.bind("httpErrors", new HttpErrors(retryAfter, deadLetters, meters));
+        registry.bind("httpErrors", new HttpErrors(retryAfter, meters));
         registry.bind("otlpIngest", new OtlpIngest(new OtlpRequests(settings.otlp().maxJsonDepth(), maxBody),
                 settings.otlp().encodings(), records, kafka.sizeLimit(), meters, deadLetters));
-        registry.bind("otlpErrors", new OtlpErrors(retryAfter, deadLetters, meters));
+        registry.bind("otlpErrors", new OtlpErrors(retryAfter, meters));
         return deadLetters;
     }
 

@@ -15,6 +15,7 @@ import io.telemetrybridge.query.QueryLimits;
 import io.telemetrybridge.query.QuerySettings;
 import java.nio.file.Path;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.camel.spi.PropertiesComponent;
 
@@ -43,6 +44,24 @@ public record BridgeSettings(KafkaSettings kafka, TopicSettings topics, HttpSett
      */
     public static BridgeSettings from(PropertiesComponent properties) {
         SettingsReader r = new SettingsReader(properties);
+        BridgeSettings settings = read(r);
+        if (!r.errors.isEmpty()) {
+            throw new IllegalArgumentException("invalid configuration: " + String.join("; ", r.errors));
+        }
+        return settings;
+    }
+
+    /**
+     * The one settings summary of the start-up log, one {@code key = value} line each (secrets as {@code set} /
+     * {@code unset}); see {@link SettingsReader#summary}. Call after {@link #from} accepted the settings.
+     */
+    public static List<String> summary(PropertiesComponent properties) {
+        SettingsReader r = new SettingsReader(properties);
+        read(r);
+        return r.summary();
+    }
+
+    private static BridgeSettings read(SettingsReader r) {
         HttpSettings http = HttpKeys.http(r);
         BridgeSettings settings = new BridgeSettings(KafkaKeys.kafka(r), KafkaKeys.topics(r), http,
                 HttpKeys.grpc(r, http), otlp(r), file(r),
@@ -57,9 +76,6 @@ public record BridgeSettings(KafkaSettings kafka, TopicSettings topics, HttpSett
         r.positive("retry.initial-delay-ms", 500);
         r.positive("retry.max-delay-ms", 5000);
         r.unknownKeys(KafkaKeys.OPEN_PREFIXES);
-        if (!r.errors.isEmpty()) {
-            throw new IllegalArgumentException("invalid configuration: " + String.join("; ", r.errors));
-        }
         return settings;
     }
 

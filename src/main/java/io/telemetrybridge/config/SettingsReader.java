@@ -151,6 +151,36 @@ final class SettingsReader {
         }
     }
 
+    /**
+     * The settings summary logged at start-up: every {@code camel.*} and {@code bridge.*} key given in a properties
+     * file or as a {@code -D} system property, and every {@code bridge.*} key read that the environment sets, with
+     * its value; a secret's value (a token, a password, a JAAS configuration) shows only as {@code set} or
+     * {@code unset}. Keys left to their defaults are not listed (docs/configuration.md has them all).
+     */
+    List<String> summary() {
+        Set<String> keys = new TreeSet<>(read);
+        keys.addAll(keysUnder(PREFIX).stringPropertyNames());
+        keys.addAll(keysUnder("camel.").stringPropertyNames());
+        Properties given = keysUnder("");
+        List<String> lines = new ArrayList<>();
+        for (String key : keys) {
+            String value;
+            try {
+                value = properties.resolveProperty(key).orElse(null);
+            } catch (RuntimeException e) {
+                value = given.getProperty(key);
+            }
+            if (value == null) {
+                continue;
+            }
+            String lower = key.toLowerCase(java.util.Locale.ROOT);
+            boolean secret = lower.contains("token") || lower.contains("password") || lower.contains("secret")
+                    || lower.contains("jaas");
+            lines.add(key + " = " + (secret ? (value.isBlank() ? "unset" : "set") : value.trim()));
+        }
+        return lines;
+    }
+
     /** Edit distance (insertions, deletions, substitutions) between two keys. */
     private static int distance(String a, String b) {
         int[] previous = new int[b.length() + 1];

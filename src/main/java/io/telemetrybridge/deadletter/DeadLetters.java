@@ -1,5 +1,7 @@
 package io.telemetrybridge.deadletter;
 
+import io.telemetrybridge.model.Source;
+import io.telemetrybridge.model.ExchangeProperties;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.telemetrybridge.model.Signal;
 import io.telemetrybridge.observe.BridgeMeters;
@@ -42,6 +44,17 @@ public final class DeadLetters {
         this.meters = meters;
         this.maxPayloadBytes = maxPayloadBytes;
         this.folder = folder;
+    }
+
+    /**
+     * Route step of the error handlers ({@code routes/route-configurations.camel.yaml}) for a request refused as a
+     * whole (400, 413): dead-letters it with the caught exception as the reason, its body and how it came in
+     * (exchange properties {@link ExchangeProperties#SIGNAL} and {@link ExchangeProperties#SOURCE}; HTTP path and
+     * media type, or gRPC method). Nothing of such a request was published.
+     */
+    public void refused(Exchange exchange) {
+        publish(DeadLetter.ofRequest(exchange, exchange.getProperty(ExchangeProperties.SOURCE, Source.OTLP_HTTP,
+                Source.class), exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class)));
     }
 
     /**

@@ -2,8 +2,6 @@ package io.telemetrybridge.http;
 
 import io.telemetrybridge.model.ExchangeProperties;
 import io.telemetrybridge.error.InvalidInputException;
-import io.telemetrybridge.deadletter.DeadLetter;
-import io.telemetrybridge.deadletter.DeadLetters;
 import io.telemetrybridge.ingest.TelemetryRecords;
 import io.telemetrybridge.model.Signal;
 import io.telemetrybridge.model.Source;
@@ -17,26 +15,23 @@ import org.slf4j.LoggerFactory;
 /**
  * Error answers of our own HTTP API, in the one {@link ErrorBody}, called from the {@code http-errors} route
  * configuration: 400 / 413 / 415, 429 / 503 with {@code Retry-After}, 500 only for our bugs. A refused request
- * (400, 413 for an oversized item) is also sent to the dead-letter topic with its reason.
+ * (400, 413 for an oversized item) is dead-lettered by the step before ({@code deadLetters.refused}).
  */
 public final class HttpErrors {
 
     private static final Logger LOG = LoggerFactory.getLogger(HttpErrors.class);
 
     private final int retryAfterSeconds;
-    private final DeadLetters deadLetters;
     private final BridgeMeters meters;
 
-    public HttpErrors(int retryAfterSeconds, DeadLetters deadLetters, BridgeMeters meters) {
+    public HttpErrors(int retryAfterSeconds, BridgeMeters meters) {
         this.retryAfterSeconds = retryAfterSeconds;
-        this.deadLetters = deadLetters;
         this.meters = meters;
     }
 
-    /** 400: the request itself is wrong; nothing of it was published. */
+    /** 400: the request itself is wrong; nothing of it was published (and it was dead-lettered). */
     public void badRequest(Exchange exchange) throws Exception {
         InvalidInputException e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, InvalidInputException.class);
-        deadLetters.publish(DeadLetter.ofRequest(exchange, Source.HTTP, e));
         respond(exchange, ErrorBody.of(400, e.getMessage()).withField(e.field()));
     }
 
@@ -70,7 +65,6 @@ public final class HttpErrors {
     /** 413: one record of the request is larger than Kafka accepts; retrying cannot help. */
     public void tooLarge(Exchange exchange) throws Exception {
         Exception e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
-        deadLetters.publish(DeadLetter.ofRequest(exchange, Source.HTTP, e));
         respond(exchange, e instanceof InvalidInputException invalid
                 ? ErrorBody.of(413, e.getMessage()).withField(invalid.field())
                 : ErrorBody.of(413, "a record is larger than Kafka accepts: " + e.getMessage()));

@@ -2,8 +2,6 @@ package io.telemetrybridge.http;
 
 import io.telemetrybridge.model.ExchangeProperties;
 import com.google.rpc.Code;
-import io.telemetrybridge.deadletter.DeadLetter;
-import io.telemetrybridge.deadletter.DeadLetters;
 import io.telemetrybridge.ingest.OtlpIngest;
 import io.telemetrybridge.ingest.TelemetryRecords;
 import io.telemetrybridge.model.Signal;
@@ -25,24 +23,20 @@ public final class OtlpErrors {
     private static final Logger LOG = LoggerFactory.getLogger(OtlpErrors.class);
 
     private final int retryAfterSeconds;
-    private final DeadLetters deadLetters;
     private final BridgeMeters meters;
 
-    public OtlpErrors(int retryAfterSeconds, DeadLetters deadLetters, BridgeMeters meters) {
+    public OtlpErrors(int retryAfterSeconds, BridgeMeters meters) {
         this.retryAfterSeconds = retryAfterSeconds;
-        this.deadLetters = deadLetters;
         this.meters = meters;
     }
 
-    /** 400, and the request to the dead-letter topic. */
+    /** 400 (the request was dead-lettered by the step before). */
     public void badRequest(Exchange exchange) throws Exception {
-        deadLetters.publish(DeadLetter.ofRequest(exchange, OtlpIngest.source(exchange), caught(exchange)));
         respond(exchange, 400, Code.INVALID_ARGUMENT, caught(exchange).getMessage());
     }
 
-    /** 413, and the request (its first bytes) to the dead-letter topic. */
+    /** 413 (the request, its first bytes, was dead-lettered by the step before). */
     public void tooLarge(Exchange exchange) throws Exception {
-        deadLetters.publish(DeadLetter.ofRequest(exchange, OtlpIngest.source(exchange), caught(exchange)));
         respond(exchange, 413, Code.RESOURCE_EXHAUSTED, caught(exchange).getMessage());
     }
 

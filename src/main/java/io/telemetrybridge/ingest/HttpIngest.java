@@ -51,6 +51,7 @@ public final class HttpIngest {
     public void readBatch(Exchange exchange, String signal) {
         Signal s = Signal.of(signal);
         exchange.setProperty(ExchangeProperties.SIGNAL, s);
+        exchange.setProperty(ExchangeProperties.SOURCE, Source.HTTP);
         MediaTypes.require(MediaTypes.header(exchange.getMessage(), Exchange.CONTENT_TYPE), MediaTypes.JSON);
         byte[] body = exchange.getMessage().getBody(byte[].class);
         meters.requestBytes(s, Source.HTTP, body == null ? 0 : body.length);

@@ -80,6 +80,7 @@ public final class OtlpIngest {
         Source source = source(exchange);
         String contentType = MediaTypes.header(exchange.getMessage(), Exchange.CONTENT_TYPE);
         exchange.setProperty(ExchangeProperties.SIGNAL, s);
+        exchange.setProperty(ExchangeProperties.SOURCE, source);
         exchange.setProperty(ExchangeProperties.OTLP_JSON, !isProtobuf(contentType));
         byte[] body = exchange.getMessage().getBody(byte[].class);
         // Kept as bytes: a dead letter of this request reads the body again.

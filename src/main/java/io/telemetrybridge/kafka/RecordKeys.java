@@ -1,27 +1,34 @@
 package io.telemetrybridge.kafka;
 
+import com.google.protobuf.ByteString;
+import io.opentelemetry.proto.common.v1.KeyValue;
+import io.opentelemetry.proto.resource.v1.Resource;
 import io.telemetrybridge.model.LogData;
 import io.telemetrybridge.model.MetricData;
 import io.telemetrybridge.model.TraceData;
+import java.util.HexFormat;
 import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Kafka record keys. The default partitioner sends equal keys to one partition, so a key is what keeps
- * records in order relative to each other:
+ * Every Kafka record key the bridge writes, for every entry path (docs/kafka-records.md, "Keys"). The default
+ * partitioner sends equal keys to one partition, so a key is what keeps records in order relative to each other:
  * <ul>
- *   <li>a span: its {@code trace_id}, so a whole trace sits on one partition;</li>
- *   <li>a metric: its series identity, {@code name{k1=v1,k2=v2}} with labels sorted by key (the Prometheus
- *       notation), so each series stays in order;</li>
- *   <li>a log record: its {@code service.name} attribute (else {@code service}), so one service's logs stay in
- *       order; without either, no key (records spread over partitions).</li>
+ *   <li>a span, from any path: its trace id (lowercase hex for OTLP), so a whole trace sits on one partition;</li>
+ *   <li>a seed-API or file metric: its series identity, {@code name{k1=v1,k2=v2}} with labels sorted by key (the
+ *       Prometheus notation), so each series stays in order;</li>
+ *   <li>a seed-API or file log record: its {@code service.name} attribute (else {@code service}), so one
+ *       service's logs stay in order; without either, no key (records spread over partitions);</li>
+ *   <li>an OTLP data point or log record: the identity of its resource ({@link #resource}), so one service
+ *       instance's data stays in order.</li>
  * </ul>
- * The seed keyed by timestamp, which scatters a series over all partitions (SEED-MODEL.md, Records).
+ * The seed keyed by timestamp, which scatters a series over all partitions (docs/seed-api.md).
  */
 public final class RecordKeys {
 
     private RecordKeys() {}
 
+    /** The key of one seed-API or file item ({@link MetricData}, {@link TraceData}, {@link LogData}). */
     public static String of(Object item) {
         if (item instanceof MetricData m) {
             return series(m.name(), m.labels());
@@ -34,6 +41,32 @@ public final class RecordKeys {
             return service != null ? service : l.attributes().get("service");
         }
         throw new IllegalArgumentException("no key rule for " + item.getClass().getName());
+    }
+
+    /** The key of an OTLP span: its trace id, lowercase hex. */
+    public static String trace(ByteString traceId) {
+        return traceId.isEmpty() ? null : HexFormat.of().formatHex(traceId.toByteArray());
+    }
+
+    /**
+     * The key of OTLP data points and log records: their resource's {@code service.namespace},
+     * {@code service.name} and {@code service.instance.id} (string values) joined by '/', in that order, absent
+     * parts skipped; null (no key) when the resource has none of them.
+     */
+    public static String resource(Resource resource) {
+        StringBuilder key = new StringBuilder();
+        for (String part : new String[] {"service.namespace", "service.name", "service.instance.id"}) {
+            for (KeyValue kv : resource.getAttributesList()) {
+                if (kv.getKey().equals(part) && kv.getValue().hasStringValue()) {
+                    if (key.length() > 0) {
+                        key.append('/');
+                    }
+                    key.append(kv.getValue().getStringValue());
+                    break;
+                }
+            }
+        }
+        return key.length() == 0 ? null : key.toString();
     }
 
     /** {@code name{a=1,b=2}}; just {@code name} without labels. */

@@ -6,7 +6,7 @@ import java.util.Map;
 /**
  * One log record; one Kafka record on the logs topic. {@code timestamp} is an RFC 3339 instant (UTC,
  * nanosecond precision); {@code severity_number} follows the OpenTelemetry range 1–24 when present.
- * Source: SEED-MODEL.md, LogData.
+ * Source: docs/seed-api.md, "Items" (LogData.)
  */
 public record LogData(
         Instant timestamp,

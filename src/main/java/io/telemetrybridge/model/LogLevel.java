@@ -2,7 +2,7 @@ package io.telemetrybridge.model;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 
-/** Severity level of a log record. Source: SEED-MODEL.md, LogData.level. */
+/** Severity level of a log record. Source: docs/seed-api.md, "Items" (LogData.level). */
 public enum LogLevel {
     @JsonProperty("Trace") TRACE,
     @JsonProperty("Debug") DEBUG,

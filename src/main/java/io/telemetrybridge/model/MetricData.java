@@ -5,7 +5,7 @@ import java.util.Map;
 
 /**
  * One metric reading; one Kafka record on the metrics topic. Field names on the wire are snake_case.
- * {@code timestamp} is an RFC 3339 instant in UTC, kept to the nanosecond. Source: SEED-MODEL.md, MetricData.
+ * {@code timestamp} is an RFC 3339 instant in UTC, kept to the nanosecond. Source: docs/seed-api.md, "Items" (MetricData.)
  */
 public record MetricData(
         String name,

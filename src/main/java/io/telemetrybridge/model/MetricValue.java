@@ -5,7 +5,7 @@ import java.util.List;
 /**
  * The value of a metric, one variant per {@link MetricType}. On the wire it is an externally tagged
  * object with exactly one key, as serde writes a data-carrying enum: {@code {"Gauge": 75.5}},
- * {@code {"Histogram": {"buckets": [...], "sum": 1.0, "count": 3}}}. Source: SEED-MODEL.md, MetricData.
+ * {@code {"Histogram": {"buckets": [...], "sum": 1.0, "count": 3}}}. Source: docs/seed-api.md, "Items" (MetricData.)
  */
 public sealed interface MetricValue {
 

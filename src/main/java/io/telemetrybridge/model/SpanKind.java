@@ -2,7 +2,7 @@ package io.telemetrybridge.model;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 
-/** Role of a span in a trace. Source: SEED-MODEL.md, TraceData.kind. */
+/** Role of a span in a trace. Source: docs/seed-api.md, "Items" (TraceData.kind). */
 public enum SpanKind {
     @JsonProperty("Internal") INTERNAL,
     @JsonProperty("Server") SERVER,

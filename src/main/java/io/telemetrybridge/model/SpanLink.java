@@ -2,7 +2,7 @@ package io.telemetrybridge.model;
 
 import java.util.Map;
 
-/** A reference from a span to a span of another (or the same) trace. Source: SEED-MODEL.md, SpanLink. */
+/** A reference from a span to a span of another (or the same) trace. Source: docs/seed-api.md, "Items" (SpanLink.) */
 public record SpanLink(String traceId, String spanId, Map<String, String> attributes) {
 
     public SpanLink {

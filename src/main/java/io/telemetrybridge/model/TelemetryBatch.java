@@ -7,7 +7,7 @@ import java.util.UUID;
 
 /**
  * What a writer posts: an identified, timestamped list of items of one signal plus free-form metadata.
- * Source: SEED-MODEL.md, Batches.
+ * Source: docs/seed-api.md, "Batches".
  *
  * @param <T> the item record type ({@link MetricData}, {@link TraceData} or {@link LogData})
  */

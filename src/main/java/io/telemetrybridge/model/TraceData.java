@@ -7,7 +7,7 @@ import java.util.Map;
 /**
  * One span; one Kafka record on the traces topic, keyed by {@code trace_id}. {@code start_time} and
  * {@code end_time} are RFC 3339 instants (UTC, nanosecond precision); {@code duration_ns} is in nanoseconds.
- * Source: SEED-MODEL.md, TraceData.
+ * Source: docs/seed-api.md, "Items" (TraceData.)
  */
 public record TraceData(
         String traceId,

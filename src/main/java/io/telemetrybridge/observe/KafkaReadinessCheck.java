@@ -15,6 +15,8 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
 import org.apache.kafka.clients.admin.DescribeClusterResult;
 import org.apache.kafka.clients.admin.ListTopicsOptions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Readiness check {@code kafka} (in {@code /observe/health} and {@code /observe/health/ready}; not a liveness
@@ -32,7 +34,9 @@ public final class KafkaReadinessCheck extends AbstractHealthCheck implements Au
     private final Collection<String> topics;
     private final Duration timeout;
     private final java.util.function.Supplier<List<String>> drift;
-    private volatile Observation last = new Observation(false, Map.of(), "not checked yet");
+    private static final Logger LOG = LoggerFactory.getLogger(KafkaReadinessCheck.class);
+    private static final Observation INITIAL = new Observation(false, Map.of(), "not checked yet");
+    private volatile Observation last = INITIAL;
     private volatile Admin admin;
     private ScheduledExecutorService scheduler;
 
@@ -86,8 +90,8 @@ public final class KafkaReadinessCheck extends AbstractHealthCheck implements Au
             }
             String differ = drift.get().isEmpty() ? "" : "; topics differ from their settings: "
                     + String.join("; ", drift.get());
-            last = missing.isEmpty() ? new Observation(true, details, "Kafka cluster " + clusterId + " answers" + differ)
-                    : new Observation(false, details, "topics missing: " + missing);
+            seen(missing.isEmpty() ? new Observation(true, details, "Kafka cluster " + clusterId + " answers ("
+                    + brokers + " broker(s))" + differ) : new Observation(false, details, "topics missing: " + missing));
         } catch (Exception e) {
             Throwable cause = e instanceof java.util.concurrent.ExecutionException && e.getCause() != null
                     ? e.getCause() : e;
@@ -99,7 +103,25 @@ public final class KafkaReadinessCheck extends AbstractHealthCheck implements Au
                     ? " refused the bridge: " + security
                     : silent ? " did not answer within " + timeout.toMillis() + " ms: " + detail
                     : " failed: " + detail);
-            last = new Observation(false, Map.of("reason", why), why);
+            seen(new Observation(false, Map.of("reason", why), why));
+        }
+    }
+
+    /**
+     * Takes {@code now} as the current state, and logs it when it differs from the last one (UP or DOWN): the
+     * Kafka clients' own connection warnings are off (log4j2.properties), so this is the one line an operator
+     * sees when Kafka goes away or comes back.
+     */
+    private void seen(Observation now) {
+        Observation before = last;
+        last = now;
+        if (before.up() == now.up() && before != INITIAL) {
+            return;
+        }
+        if (now.up()) {
+            LOG.info("Readiness check kafka is UP: {}", now.message());
+        } else {
+            LOG.warn("Readiness check kafka is DOWN: {}", now.message());
         }
     }
 

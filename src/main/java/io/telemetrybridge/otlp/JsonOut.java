@@ -252,23 +252,4 @@ final class JsonOut {
         }
         return null;
     }
-
-    /**
-     * The identity of the resource that produced a record, for keys: {@code service.namespace},
-     * {@code service.name} and {@code service.instance.id} joined by '/', in that order, absent parts skipped;
-     * null when the resource has none of them.
-     */
-    static String resourceKey(Resource resource) {
-        StringBuilder key = new StringBuilder();
-        for (String part : new String[] {"service.namespace", "service.name", "service.instance.id"}) {
-            String value = attribute(resource.getAttributesList(), part);
-            if (value != null) {
-                if (key.length() > 0) {
-                    key.append('/');
-                }
-                key.append(value);
-            }
-        }
-        return key.length() == 0 ? null : key.toString();
-    }
 }

@@ -5,6 +5,7 @@ import io.opentelemetry.proto.common.v1.AnyValue;
 import io.opentelemetry.proto.logs.v1.LogRecord;
 import io.opentelemetry.proto.logs.v1.ResourceLogs;
 import io.opentelemetry.proto.logs.v1.ScopeLogs;
+import io.telemetrybridge.kafka.RecordKeys;
 import io.telemetrybridge.model.KeyedRecord;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -17,7 +18,7 @@ import java.util.List;
  * Error, 21–24 Fatal), else from {@code severity_text}, else Info. {@code message} is the body as text (a string
  * body as it is, any other body as JSON); {@code body} is the body as plain JSON of any AnyValue type.
  * {@code timestamp} is {@code time_unix_nano}, or the observed time when the event time is unset.
- * Source: opentelemetry-proto logs/v1/logs.proto, OpenTelemetry logs data model; SEED-MODEL.md, LogData.
+ * Source: opentelemetry-proto logs/v1/logs.proto, OpenTelemetry logs data model; docs/seed-api.md, "Items" (LogData.)
  */
 final class LogRecords {
 
@@ -26,7 +27,7 @@ final class LogRecords {
     static List<KeyedRecord> encode(ExportLogsServiceRequest request) throws IOException {
         List<KeyedRecord> records = new ArrayList<>();
         for (ResourceLogs rl : request.getResourceLogsList()) {
-            String key = JsonOut.resourceKey(rl.getResource());
+            String key = RecordKeys.resource(rl.getResource());
             for (ScopeLogs sl : rl.getScopeLogsList()) {
                 String context = JsonOut.context(rl.getResource(), rl.getSchemaUrl(), sl.getScope(), sl.getSchemaUrl());
                 for (LogRecord log : sl.getLogRecordsList()) {

@@ -10,6 +10,7 @@ import io.opentelemetry.proto.metrics.v1.NumberDataPoint;
 import io.opentelemetry.proto.metrics.v1.ResourceMetrics;
 import io.opentelemetry.proto.metrics.v1.ScopeMetrics;
 import io.opentelemetry.proto.metrics.v1.SummaryDataPoint;
+import io.telemetrybridge.kafka.RecordKeys;
 import io.telemetrybridge.model.KeyedRecord;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -32,7 +33,7 @@ import java.util.function.IntToLongFunction;
  *       {@code positive} and {@code negative} are kept;</li>
  *   <li>summary: {@code Summary} with its quantiles.</li>
  * </ul>
- * Source: opentelemetry-proto metrics/v1/metrics.proto; SEED-MODEL.md, MetricData.
+ * Source: opentelemetry-proto metrics/v1/metrics.proto; docs/seed-api.md, "Items" (MetricData.)
  */
 final class MetricRecords {
 
@@ -41,7 +42,7 @@ final class MetricRecords {
     static List<KeyedRecord> encode(ExportMetricsServiceRequest request) throws IOException {
         List<KeyedRecord> records = new ArrayList<>();
         for (ResourceMetrics rm : request.getResourceMetricsList()) {
-            String key = JsonOut.resourceKey(rm.getResource());
+            String key = RecordKeys.resource(rm.getResource());
             for (ScopeMetrics sm : rm.getScopeMetricsList()) {
                 String context = JsonOut.context(rm.getResource(), rm.getSchemaUrl(), sm.getScope(), sm.getSchemaUrl());
                 for (Metric metric : sm.getMetricsList()) {

@@ -12,6 +12,7 @@ import io.opentelemetry.proto.metrics.v1.ResourceMetrics;
 import io.opentelemetry.proto.trace.v1.ResourceSpans;
 import io.opentelemetry.proto.trace.v1.ScopeSpans;
 import io.opentelemetry.proto.trace.v1.Span;
+import io.telemetrybridge.kafka.RecordKeys;
 import io.telemetrybridge.model.KeyedRecord;
 import io.telemetrybridge.model.Signal;
 import java.io.IOException;
@@ -80,7 +81,7 @@ final class OtlpProtoEncoding implements OtlpEncoding {
                                 units.add(new Unit(i, span));
                             }
                         }
-                        pack(JsonOut.hex(trace.getKey()), units, u -> {
+                        pack(RecordKeys.trace(trace.getKey()), units, u -> {
                             ResourceSpans.Builder b = group.toBuilder().clearScopeSpans();
                             grouped(u).forEach((scope, items) -> b.addScopeSpans(group.getScopeSpans(scope).toBuilder()
                                     .clearSpans().addAllSpans(items.stream().map(Span.class::cast).toList())));
@@ -97,7 +98,7 @@ final class OtlpProtoEncoding implements OtlpEncoding {
                             units.add(new Unit(i, metric, units.size()));
                         }
                     }
-                    pack(JsonOut.resourceKey(rm.getResource()), units, u -> {
+                    pack(RecordKeys.resource(rm.getResource()), units, u -> {
                         ResourceMetrics.Builder b = rm.toBuilder().clearScopeMetrics();
                         Map<Integer, List<Unit>> byScope = new java.util.TreeMap<>();
                         u.forEach(unit -> byScope.computeIfAbsent(unit.scope(), x -> new ArrayList<>()).add(unit));
@@ -115,7 +116,7 @@ final class OtlpProtoEncoding implements OtlpEncoding {
                             units.add(new Unit(i, log));
                         }
                     }
-                    pack(JsonOut.resourceKey(rl.getResource()), units, u -> {
+                    pack(RecordKeys.resource(rl.getResource()), units, u -> {
                         ResourceLogs.Builder b = rl.toBuilder().clearScopeLogs();
                         grouped(u).forEach((scope, items) -> b.addScopeLogs(rl.getScopeLogs(scope).toBuilder()
                                 .clearLogRecords().addAllLogRecords(items.stream().map(LogRecord.class::cast).toList())));

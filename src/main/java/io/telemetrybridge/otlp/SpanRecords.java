@@ -5,6 +5,7 @@ import io.opentelemetry.proto.trace.v1.ResourceSpans;
 import io.opentelemetry.proto.trace.v1.ScopeSpans;
 import io.opentelemetry.proto.trace.v1.Span;
 import io.opentelemetry.proto.trace.v1.Status;
+import io.telemetrybridge.kafka.RecordKeys;
 import io.telemetrybridge.model.KeyedRecord;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -14,7 +15,7 @@ import java.util.List;
  * OTLP spans to JSON records, one per span, keyed by trace id (hex), in the seed's TraceData shape plus what
  * OTLP carries beyond it (docs/kafka-records.md). Span kind UNSPECIFIED is written as {@code Internal}, the
  * kind the OpenTelemetry API defaults to; status codes map to {@code Unset}, {@code Ok}, {@code Error}.
- * Source: opentelemetry-proto trace/v1/trace.proto; SEED-MODEL.md, TraceData.
+ * Source: opentelemetry-proto trace/v1/trace.proto; docs/seed-api.md, "Items" (TraceData.)
  */
 final class SpanRecords {
 
@@ -29,7 +30,7 @@ final class SpanRecords {
                     JsonOut out = new JsonOut();
                     write(out, span);
                     out.closeWith(context);
-                    records.add(new KeyedRecord(JsonOut.hex(span.getTraceId()), out.finish()));
+                    records.add(new KeyedRecord(RecordKeys.trace(span.getTraceId()), out.finish()));
                 }
             }
         }

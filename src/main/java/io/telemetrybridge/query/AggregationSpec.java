@@ -11,8 +11,8 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * One aggregation of a query, {@code {field, function, alias?, parameters?}} (SEED-MODEL.md, Queries,
- * Aggregation). {@code p} is the percentile in [0, 100] (Percentile only); a Histogram has either a fixed bucket
+ * One aggregation of a query, {@code {field, function, alias?, parameters?}} (docs/queries.md,
+ * "Aggregations"). {@code p} is the percentile in [0, 100] (Percentile only); a Histogram has either a fixed bucket
  * {@code interval} or a number of equal-width {@code buckets} between the smallest and largest value;
  * {@code groupBy}, when set, is a field path whose text splits the records into groups.
  */

@@ -10,7 +10,7 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The aggregations of one query over its matching records (SEED-MODEL.md, Queries, Aggregation). Count and
+ * The aggregations of one query over its matching records (docs/queries.md, "Aggregations"). Count and
  * Cardinality of nothing are 0, Sum 0, a Histogram {@code []}, every other function null. Each alias maps to
  * {@code {"function", "field", "value"}}, or with {@code group_by} to {@code {"function", "field", "group_by",
  * "groups": [{"key", "value"}]}}, groups ordered by key text with the records lacking the field (key null) first.

@@ -11,7 +11,7 @@ import java.util.Locale;
 /**
  * When a stored record happened, in nanoseconds since the Unix epoch (UTC), for time-range queries. OTLP-derived
  * records carry {@code *_unix_nano} numbers; seed records only RFC 3339 strings with up to nine fraction digits.
- * Source: SEED-MODEL.md, Records (timestamps) and Queries (TimeRange).
+ * Source: docs/seed-api.md, "Validation" (timestamps), and docs/queries.md, "Time range".
  */
 public final class EventTimes {
 

@@ -15,7 +15,7 @@ import com.google.re2j.Pattern;
 import com.google.re2j.PatternSyntaxException;
 
 /**
- * One filter of a query, {@code {field, operator, value}} (SEED-MODEL.md, Queries, Filter), tested against a
+ * One filter of a query, {@code {field, operator, value}} (docs/queries.md, "Operators"), tested against a
  * stored record. The field is resolved with {@link Fields#resolve}; "text" is {@link Fields#text} and "numeric"
  * {@link Fields#number} (a JSON number or a string holding a decimal number).
  * <ul>

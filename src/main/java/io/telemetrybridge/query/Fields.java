@@ -8,7 +8,7 @@ import java.util.regex.Pattern;
 /**
  * Field paths in stored records (seed records and OTLP-derived ones) and the text and number forms that
  * filters and aggregations compare. Paths use wire names; keys of string maps may contain dots
- * ({@code labels.host.name} is the label {@code host.name}). Source: SEED-MODEL.md, Records and Queries.
+ * ({@code labels.host.name} is the label {@code host.name}). Source: docs/seed-api.md and docs/queries.md, "Fields".
  */
 public final class Fields {
 

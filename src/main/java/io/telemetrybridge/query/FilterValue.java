@@ -9,7 +9,7 @@ import java.util.Map;
 /**
  * The typed value of a filter, written as serde writes the seed's enum: {@code {"String": s}},
  * {@code {"Number": f64}}, {@code {"Boolean": b}}, {@code {"Array": [ <typed values> ]}} or {@code "Null"}.
- * Source: SEED-MODEL.md, Queries, Filter.
+ * Source: docs/queries.md, "Operators".
  */
 public sealed interface FilterValue {
 

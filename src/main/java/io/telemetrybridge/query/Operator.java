@@ -5,7 +5,7 @@ import java.util.stream.Collectors;
 
 /**
  * The comparison a filter applies, with the value type it needs. Wire names are the seed's variant names
- * ({@code "Equals"}, {@code "GreaterThanOrEqual"}, ...), matched exactly. Source: SEED-MODEL.md, Queries, Filter.
+ * ({@code "Equals"}, {@code "GreaterThanOrEqual"}, ...), matched exactly. Source: docs/queries.md, "Operators".
  */
 public enum Operator {
     EQUALS("Equals", Needs.ANY),

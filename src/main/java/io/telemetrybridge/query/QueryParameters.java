@@ -15,7 +15,7 @@ import java.util.UUID;
  * The GET form of a query: {@code service}, {@code name} (metrics and traces), {@code level} (logs),
  * {@code trace_id} (traces), {@code from} and {@code to} (RFC 3339 or integer epoch milliseconds, range
  * {@code [from, to)}), {@code limit} and {@code offset}. Each becomes the same filter or field as in the
- * seed's query body (SEED-MODEL.md, Queries); an unknown or empty parameter is refused, naming it.
+ * seed's query body (docs/queries.md); an unknown or empty parameter is refused, naming it.
  */
 final class QueryParameters {
 

@@ -25,7 +25,7 @@ import java.util.UUID;
  * Reads a query: the seed's MetricsQuery, TracesQuery or LogsQuery as a JSON body, or the short GET form of
  * query-string parameters. Every problem is an {@link InvalidInputException} naming the field by its wire
  * path ({@code filters[1].operator}); unknown fields are refused rather than ignored, so a typo such as
- * {@code limt} cannot silently widen a query. Source: SEED-MODEL.md, Queries.
+ * {@code limt} cannot silently widen a query. Source: docs/queries.md.
  */
 public final class QueryParser {
 

@@ -1,5 +1,6 @@
 package io.telemetrybridge.query;
 
+import io.telemetrybridge.deadletter.PoisonRecords;
 import io.telemetrybridge.error.QueryRejectedException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

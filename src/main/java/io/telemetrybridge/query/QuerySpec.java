@@ -10,8 +10,8 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * A validated query over one signal's topic: the seed's MetricsQuery, TracesQuery or LogsQuery (SEED-MODEL.md,
- * Queries) after the signal-specific fields ({@code trace_id}, {@code service_name}, {@code log_level}, ...)
+ * A validated query over one signal's topic: the seed's MetricsQuery, TracesQuery or LogsQuery (docs/queries.md)
+ * after the signal-specific fields ({@code trace_id}, {@code service_name}, {@code log_level}, ...)
  * have become filters. The time range is {@code [start, end)}, either end open when null; {@code traceId} is the
  * lower-case hex trace id of a traces query that names one, else null.
  */

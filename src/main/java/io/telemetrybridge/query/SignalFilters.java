@@ -11,7 +11,7 @@ import java.util.regex.Pattern;
  * The fields a TracesQuery or LogsQuery has besides filters ({@code trace_id}, {@code span_id},
  * {@code service_name}, {@code operation_name}, {@code log_level}), turned into Equals filters on the stored
  * record's {@code trace_id}, {@code span_id}, {@code service}, {@code name} and {@code level}.
- * Source: SEED-MODEL.md, Queries.
+ * Source: docs/queries.md.
  */
 final class SignalFilters {
 

@@ -22,6 +22,22 @@ class BridgeSettingsTest {
     }
 
     @Test
+    void theSettingsSummaryListsGivenKeysAndShowsSecretsOnlyAsSetOrUnset() throws Exception {
+        Properties p = new Properties();
+        p.setProperty("bridge.http.auth.ingest.token", "s3cret-ingest-token");
+        p.setProperty("bridge.http.auth.read.token", "");
+        p.setProperty("bridge.topics.partitions", "6");
+        try (DefaultCamelContext context = new DefaultCamelContext()) {
+            context.getPropertiesComponent().setInitialProperties(p);
+            BridgeSettings.from(context.getPropertiesComponent());
+            java.util.List<String> summary = BridgeSettings.summary(context.getPropertiesComponent());
+
+            assertThat(summary).contains("bridge.http.auth.ingest.token = set", "bridge.http.auth.read.token = unset",
+                    "bridge.topics.partitions = 6").noneMatch(l -> l.contains("s3cret") || l.contains("xxxxxx"));
+        }
+    }
+
+    @Test
     void defaultsStartTheEmbeddedBrokerWithTheDocumentedTopics() throws Exception {
         BridgeSettings s = read();
         assertThat(s.kafka().embedded()).isTrue();

@@ -1,8 +1,6 @@
-package io.telemetrybridge.query;
+package io.telemetrybridge.deadletter;
 
 import io.telemetrybridge.model.Source;
-import io.telemetrybridge.deadletter.DeadLetter;
-import io.telemetrybridge.deadletter.DeadLetters;
 import io.telemetrybridge.model.Signal;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -38,7 +36,7 @@ public final class PoisonRecords {
     }
 
     /** Dead-letters {@code record} unless this process already did. Never throws. */
-    void skipped(Signal signal, ConsumerRecord<byte[], byte[]> record, String routeId, Exception reason) {
+    public void skipped(Signal signal, ConsumerRecord<byte[], byte[]> record, String routeId, Exception reason) {
         String coordinates = record.topic() + "-" + record.partition() + "@" + record.offset();
         synchronized (seen) {
             if (!seen.add(coordinates)) {
