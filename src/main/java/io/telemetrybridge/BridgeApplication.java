@@ -1,8 +1,10 @@
 package io.telemetrybridge;
 
 import io.telemetrybridge.config.BridgeConfiguration;
+import io.telemetrybridge.config.BridgeSettings;
 import java.util.Map;
 import org.apache.camel.CamelContext;
+import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.main.Main;
 
 /**
@@ -64,11 +66,11 @@ public final class BridgeApplication implements AutoCloseable {
      *
      * @throws IllegalArgumentException naming every bad key, as at start-up
      */
-    public static io.telemetrybridge.config.BridgeSettings settings() {
+    public static BridgeSettings settings() {
         // Only its properties component is used: the context is never started, so there is nothing to close.
-        org.apache.camel.impl.DefaultCamelContext context = new org.apache.camel.impl.DefaultCamelContext(false);
+        DefaultCamelContext context = new DefaultCamelContext(false);
         context.getPropertiesComponent().setLocation(LOCATIONS + userConfig());
-        return io.telemetrybridge.config.BridgeSettings.from(context.getPropertiesComponent());
+        return BridgeSettings.from(context.getPropertiesComponent());
     }
 
     private static String userConfig() {

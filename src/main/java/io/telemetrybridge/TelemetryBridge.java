@@ -1,5 +1,6 @@
 package io.telemetrybridge;
 
+import io.telemetrybridge.config.BridgeSettings;
 import io.telemetrybridge.kafka.RecordTail;
 import io.telemetrybridge.kafka.StandaloneBroker;
 import java.nio.file.NoSuchFileException;
@@ -32,7 +33,7 @@ public final class TelemetryBridge {
 
     public static void main(String[] args) throws Exception {
         if (args.length > 0 && args[0].equals("tail")) {
-            io.telemetrybridge.config.BridgeSettings settings;
+            BridgeSettings settings;
             try {
                 settings = BridgeApplication.settings();
             } catch (IllegalArgumentException e) {

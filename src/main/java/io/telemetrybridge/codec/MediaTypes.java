@@ -1,7 +1,9 @@
 package io.telemetrybridge.codec;
 
 import io.telemetrybridge.error.UnsupportedMediaTypeException;
+import java.util.List;
 import java.util.Locale;
+import org.apache.camel.Message;
 
 /** Media-type matching as RFC 9110 defines it: type and subtype case-insensitive, parameters ignored. */
 public final class MediaTypes {
@@ -14,9 +16,9 @@ public final class MediaTypes {
      * The request header {@code name} as the client sent it. platform-http also copies URL query parameters
      * into headers, after the real headers: when both exist the value is a list whose first entry is the header.
      */
-    public static String header(org.apache.camel.Message message, String name) {
+    public static String header(Message message, String name) {
         Object value = message.getHeader(name);
-        if (value instanceof java.util.List<?> list) {
+        if (value instanceof List<?> list) {
             return list.isEmpty() ? null : String.valueOf(list.get(0));
         }
         return value == null ? null : value.toString();

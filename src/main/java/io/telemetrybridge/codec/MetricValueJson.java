@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.JsonSerializer;
 import com.fasterxml.jackson.databind.SerializerProvider;
 import io.telemetrybridge.model.MetricValue;
 import java.io.IOException;
+import java.util.Set;
 
 /**
  * Reads and writes {@link MetricValue} as serde's externally tagged enum: an object with exactly one key,
@@ -18,7 +19,7 @@ import java.io.IOException;
 final class MetricValueJson {
 
     static final String VARIANTS = "expected one of Counter, Gauge, Histogram, Summary";
-    private static final java.util.Set<String> KNOWN = java.util.Set.of("Counter", "Gauge", "Histogram", "Summary");
+    private static final Set<String> KNOWN = Set.of("Counter", "Gauge", "Histogram", "Summary");
 
     private MetricValueJson() {}
 

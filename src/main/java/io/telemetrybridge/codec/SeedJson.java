@@ -1,5 +1,6 @@
 package io.telemetrybridge.codec;
 
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -39,7 +40,7 @@ public final class SeedJson {
                 .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
                 .build();
         // Sizes are bounded by the request's own limits (413), not by Jackson's defaults (a 400 for a long string).
-        mapper.getFactory().setStreamReadConstraints(com.fasterxml.jackson.core.StreamReadConstraints.builder()
+        mapper.getFactory().setStreamReadConstraints(StreamReadConstraints.builder()
                 .maxStringLength(Integer.MAX_VALUE).maxNumberLength(1000).build());
         // Each target type takes only its own JSON shape (integers may widen to floats).
         mapper.coercionConfigFor(LogicalType.Textual)

@@ -1,6 +1,6 @@
 package io.telemetrybridge.codec;
 
-import io.telemetrybridge.error.InvalidInputException;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.exc.StreamReadException;
@@ -10,13 +10,16 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import io.telemetrybridge.error.InvalidInputException;
 import io.telemetrybridge.model.Signal;
 import io.telemetrybridge.model.TelemetryBatch;
 import java.io.IOException;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.stream.Collectors;
 
 /**
@@ -137,7 +140,7 @@ public final class SeedReader {
         return Arrays.stream(enumType.getEnumConstants()).map(c -> {
             try {
                 var annotation = enumType.getField(((Enum<?>) c).name())
-                        .getAnnotation(com.fasterxml.jackson.annotation.JsonProperty.class);
+                        .getAnnotation(JsonProperty.class);
                 return annotation != null ? annotation.value() : ((Enum<?>) c).name();
             } catch (NoSuchFieldException ex) {
                 return ((Enum<?>) c).name();
@@ -164,10 +167,10 @@ public final class SeedReader {
         if (type == boolean.class || type == Boolean.class) {
             return "true or false";
         }
-        if (type == java.time.Instant.class) {
+        if (type == Instant.class) {
             return "an RFC 3339 timestamp such as 2025-01-01T12:00:00.123456789Z";
         }
-        if (type == java.util.UUID.class) {
+        if (type == UUID.class) {
             return "a UUID";
         }
         if (List.class.isAssignableFrom(type)) {

@@ -10,6 +10,7 @@ import io.telemetrybridge.model.SpanLink;
 import io.telemetrybridge.model.TelemetryBatch;
 import io.telemetrybridge.model.TraceData;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * The rules binding cannot express: fields that are required in the seed (not {@code Option}) are present,
@@ -189,6 +190,6 @@ final class SeedValidator {
 
     private static String variant(Object value) {
         String name = value instanceof Enum<?> e ? e.name() : ((MetricValue) value).type().name();
-        return name.charAt(0) + name.substring(1).toLowerCase(java.util.Locale.ROOT);
+        return name.charAt(0) + name.substring(1).toLowerCase(Locale.ROOT);
     }
 }

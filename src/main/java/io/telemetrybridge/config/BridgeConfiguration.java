@@ -30,6 +30,7 @@ import io.telemetrybridge.observe.BridgeMeters;
 import io.telemetrybridge.observe.BridgeStats;
 import io.telemetrybridge.observe.HealthChecks;
 import io.telemetrybridge.observe.OperateApi;
+import io.telemetrybridge.observe.StartingHealth;
 import io.telemetrybridge.otlp.OtlpRequests;
 import io.telemetrybridge.deadletter.PoisonRecords;
 import io.telemetrybridge.query.QueryHttp;
@@ -69,7 +70,13 @@ public final class BridgeConfiguration implements CamelConfiguration, AutoClosea
         LOG.info("Settings (application.properties, -D and environment; defaults in docs/configuration.md):\n    {}",
                 String.join("\n    ", BridgeSettings.summary(context.getPropertiesComponent())));
         BridgeMeters meters = new BridgeMeters(context);
-        kafka = KafkaSetup.start(context, settings.kafka(), settings.topics(), meters::registry);
+        // Until Camel's servers start, the management port answers liveness on its own: the embedded broker's
+        // recovery after a crash, or topic checks against a slow cluster, take seconds.
+        try (StartingHealth starting = settings.http().managementPort() > 0
+                ? StartingHealth.serve(settings.http().managementHost(), settings.http().managementPort(),
+                        "connecting to Kafka") : null) {
+            kafka = KafkaSetup.start(context, settings.kafka(), settings.topics(), meters::registry);
+        }
         DeadLetters deadLetters = bindIngestion(context, settings, meters);
         bindQueries(context, settings, meters, deadLetters);
         HealthChecks.kafka(context, kafka.client("telemetry-bridge-health"), settings.topics().all(),
@@ -145,7 +152,7 @@ public final class BridgeConfiguration implements CamelConfiguration, AutoClosea
         }
     }
 
-    /** Binds {@code queryHttp} and {@code operateApi}: the read side, with its consumers and threads (closed on stop). */
+    /** Binds {@code queryHttp} and {@code operateApi}: the read side, its consumers and threads (closed on stop). */
     private void bindQueries(CamelContext context, BridgeSettings settings, BridgeMeters meters,
             DeadLetters deadLetters) throws Exception {
         QuerySettings q = settings.query();

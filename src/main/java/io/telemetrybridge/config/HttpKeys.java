@@ -19,27 +19,37 @@ import java.util.List;
  */
 final class HttpKeys {
 
-    /** Camel's default for {@code camel.server.port}. */
+    /** Camel's defaults for {@code camel.server.port} and {@code camel.management.port}. */
     private static final int CAMEL_SERVER_PORT = 8080;
+    private static final int CAMEL_MANAGEMENT_PORT = 9876;
 
     private HttpKeys() {}
 
     static HttpSettings http(SettingsReader r) {
         int port = CAMEL_SERVER_PORT;
+        int managementPort = CAMEL_MANAGEMENT_PORT;
         for (String key : new String[] {"camel.server.port", "camel.management.port"}) {
             String v = r.camel(key);
             if (!v.isEmpty() && (!v.matches("\\d{1,5}") || Integer.parseInt(v) > 65_535)) {
                 r.errors.add(key + ": expected a port from 0 to 65535, got '" + v + "'");
             } else if (!v.isEmpty() && key.equals("camel.server.port")) {
                 port = Integer.parseInt(v);
+            } else if (!v.isEmpty()) {
+                managementPort = Integer.parseInt(v);
             }
         }
+        if (r.camel("camel.management.enabled").equals("false")) {
+            managementPort = -1;
+        }
+        String managementHost = r.camel("camel.management.host");
         return new HttpSettings(port,
                 (int) r.positive("http.retry-after-seconds", 5),
                 r.positive("http.max-decompressed-bytes", 20_971_520),
                 (int) r.positive("http.max-in-flight-requests", 64),
                 access(r),
-                https(r));
+                https(r),
+                managementHost.isEmpty() ? "0.0.0.0" : managementHost,
+                managementPort);
     }
 
     /** {@code bridge.grpc.*}; the message bound is the HTTP side's {@code bridge.http.max-decompressed-bytes}. */
@@ -152,6 +162,7 @@ final class HttpKeys {
     }
 
     private static String tokenFileProblem(IOException e) {
-        return String.valueOf(e.getMessage()).endsWith("holds no token") ? e.getMessage() : "cannot read " + e.getMessage();
+        return String.valueOf(e.getMessage()).endsWith("holds no token") ? e.getMessage()
+                : "cannot read " + e.getMessage();
     }
 }

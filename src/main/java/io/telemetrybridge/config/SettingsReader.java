@@ -3,6 +3,7 @@ package io.telemetrybridge.config;
 import io.telemetrybridge.otlp.OtlpEncoding;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
@@ -134,7 +135,8 @@ final class SettingsReader {
      */
     void unknownKeys(List<String> openPrefixes) {
         for (String key : new TreeSet<>(keysUnder(PREFIX).stringPropertyNames())) {
-            if (read.contains(key) || key.equals(PREFIX + "config") || openPrefixes.stream().anyMatch(key::startsWith)) {
+            if (read.contains(key) || key.equals(PREFIX + "config")
+                    || openPrefixes.stream().anyMatch(key::startsWith)) {
                 continue;
             }
             String nearest = null;
@@ -173,7 +175,7 @@ final class SettingsReader {
             if (value == null) {
                 continue;
             }
-            String lower = key.toLowerCase(java.util.Locale.ROOT);
+            String lower = key.toLowerCase(Locale.ROOT);
             boolean secret = lower.contains("token") || lower.contains("password") || lower.contains("secret")
                     || lower.contains("jaas");
             lines.add(key + " = " + (secret ? (value.isBlank() ? "unset" : "set") : value.trim()));

@@ -1,9 +1,10 @@
 package io.telemetrybridge.deadletter;
 
-import io.telemetrybridge.model.Source;
-import io.telemetrybridge.model.ExchangeProperties;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.telemetrybridge.error.OversizedRecordException;
+import io.telemetrybridge.model.ExchangeProperties;
 import io.telemetrybridge.model.Signal;
+import io.telemetrybridge.model.Source;
 import io.telemetrybridge.observe.BridgeMeters;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -62,7 +63,7 @@ public final class DeadLetters {
      * ({@code record.size}, {@code record.limit}, {@code field}, the original {@code payload.size}), not its bytes.
      */
     public void publish(DeadLetter letter) {
-        if (letter.reason() instanceof io.telemetrybridge.error.OversizedRecordException o) {
+        if (letter.reason() instanceof OversizedRecordException o) {
             letter = new DeadLetter(letter.signal(), letter.source(), letter.routeId(), o, new byte[0],
                     letter.context()).with("payload.size", letter.payload().length).with("payload.omitted", true)
                     .with("field", o.field())

@@ -1,5 +1,7 @@
 package io.telemetrybridge.grpc;
 
+import java.nio.file.Path;
+
 /**
  * The OTLP/gRPC receiver's settings ({@code bridge.grpc.*}; docs/grpc.md), validated by {@code BridgeSettings}.
  *
@@ -16,7 +18,7 @@ package io.telemetrybridge.grpc;
  * @param keyPath          its PEM private key (PKCS#8, unencrypted), or null
  */
 public record GrpcSettings(boolean enabled, String host, int port, int maxMessageBytes, long drainTimeoutMs,
-        java.nio.file.Path certificatePath, java.nio.file.Path keyPath) {
+        Path certificatePath, Path keyPath) {
 
     /** Whether the server speaks TLS. */
     public boolean tls() {

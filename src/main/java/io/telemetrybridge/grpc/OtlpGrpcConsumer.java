@@ -4,6 +4,7 @@ import io.telemetrybridge.model.ExchangeProperties;
 import io.telemetrybridge.model.Signal;
 import io.telemetrybridge.model.Source;
 import io.telemetrybridge.otlp.OtlpRequests;
+import java.util.function.Consumer;
 import org.apache.camel.Endpoint;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
@@ -66,7 +67,7 @@ final class OtlpGrpcConsumer extends DefaultConsumer implements Suspendable {
      *
      * @param done called once the route finished, with the exchange holding the pipeline's answer
      */
-    void export(byte[] message, String method, java.util.function.Consumer<Exchange> done) {
+    void export(byte[] message, String method, Consumer<Exchange> done) {
         Exchange exchange = createExchange(false);
         exchange.setProperty(ExchangeProperties.SIGNAL, signal);
         exchange.setProperty(ExchangeProperties.SOURCE, Source.OTLP_GRPC);

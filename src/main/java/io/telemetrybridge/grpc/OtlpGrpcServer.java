@@ -6,6 +6,7 @@ import io.grpc.MethodDescriptor;
 import io.grpc.Server;
 import io.grpc.ServerInterceptors;
 import io.grpc.ServerServiceDefinition;
+import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
@@ -13,22 +14,26 @@ import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.ServerCalls;
-import io.telemetrybridge.error.InvalidInputException;
-import io.telemetrybridge.error.RequestTooLargeException;
 import io.telemetrybridge.deadletter.DeadLetter;
 import io.telemetrybridge.deadletter.DeadLetters;
+import io.telemetrybridge.error.InvalidInputException;
+import io.telemetrybridge.error.RequestTooLargeException;
 import io.telemetrybridge.http.BearerTokens;
 import io.telemetrybridge.http.InFlightBound;
 import io.telemetrybridge.model.Signal;
 import io.telemetrybridge.model.Source;
 import io.telemetrybridge.observe.BridgeMeters;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import javax.net.ssl.SSLException;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.support.service.ServiceSupport;
@@ -64,7 +69,7 @@ public final class OtlpGrpcServer extends ServiceSupport {
     private final int retryAfterSeconds;
     private final BridgeMeters meters;
     private final DeadLetters deadLetters;
-    private final java.util.function.BooleanSupplier contextStopping;
+    private final BooleanSupplier contextStopping;
     private final Map<Signal, OtlpGrpcConsumer> routes = new ConcurrentHashMap<>();
     private final HealthStatusManager health = new HealthStatusManager();
     private volatile boolean stopping;
@@ -79,7 +84,7 @@ public final class OtlpGrpcServer extends ServiceSupport {
      */
     public OtlpGrpcServer(CamelContext context, GrpcSettings settings, InFlightBound inFlight, BearerTokens tokens,
             int retryAfterSeconds, BridgeMeters meters, DeadLetters deadLetters,
-            java.util.function.BooleanSupplier contextStopping) {
+            BooleanSupplier contextStopping) {
         this.deadLetters = deadLetters;
         this.contextStopping = contextStopping;
         this.context = context;
@@ -114,8 +119,8 @@ public final class OtlpGrpcServer extends ServiceSupport {
     }
 
     /** Signals whose route is running now. */
-    public java.util.Set<Signal> routed() {
-        return java.util.Set.copyOf(routes.keySet());
+    public Set<Signal> routed() {
+        return Set.copyOf(routes.keySet());
     }
 
     /** A route's consumer starts taking its signal's calls; one route per signal. */
@@ -159,7 +164,7 @@ public final class OtlpGrpcServer extends ServiceSupport {
             try {
                 builder.sslContext(GrpcSslContexts.forServer(settings.certificatePath().toFile(),
                         settings.keyPath().toFile()).build());
-            } catch (javax.net.ssl.SSLException | IllegalArgumentException e) {
+            } catch (SSLException | IllegalArgumentException e) {
                 throw new IllegalStateException("bridge.grpc.tls.enabled: cannot use " + settings.certificatePath()
                         + " and " + settings.keyPath() + " (PEM chain and unencrypted PKCS#8 key): " + e.getMessage(), e);
             }
@@ -221,7 +226,7 @@ public final class OtlpGrpcServer extends ServiceSupport {
             OtlpGrpcConsumer route = routes.get(signal);
             deadLetters.publish(DeadLetter.of(signal.id(), Source.OTLP_GRPC, route == null ? null
                             : route.getRouteId(),
-                    inbound.refused().getStatus().getCode() == io.grpc.Status.Code.RESOURCE_EXHAUSTED
+                    inbound.refused().getStatus().getCode() == Status.Code.RESOURCE_EXHAUSTED
                             ? new RequestTooLargeException(settings.maxMessageBytes())
                             : new InvalidInputException("", reason), new byte[0])
                     .with("grpc.method", method).with("payload.omitted", true));
@@ -306,7 +311,7 @@ public final class OtlpGrpcServer extends ServiceSupport {
 
         @Override
         public InputStream stream(byte[] value) {
-            return new java.io.ByteArrayInputStream(value);
+            return new ByteArrayInputStream(value);
         }
 
         @Override

@@ -2,7 +2,6 @@ package io.telemetrybridge.http;
 
 import io.telemetrybridge.model.ExchangeProperties;
 import io.telemetrybridge.error.InvalidInputException;
-import io.telemetrybridge.ingest.TelemetryRecords;
 import io.telemetrybridge.model.Signal;
 import io.telemetrybridge.model.Source;
 import io.telemetrybridge.observe.BridgeMeters;

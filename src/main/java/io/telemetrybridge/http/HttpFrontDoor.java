@@ -44,7 +44,8 @@ public final class HttpFrontDoor implements StartupListener {
                 VertxPlatformHttpRouter.getRouterNameFromPort(settings.port()));
         if (router == null) {
             if (settings.https() != null) {
-                throw new IllegalStateException("bridge.http.tls.port: the HTTP server (camel.server.*) is not running");
+                throw new IllegalStateException("bridge.http.tls.port: the HTTP server (camel.server.*) is not "
+                        + "running");
             }
             return;
         }

@@ -10,6 +10,9 @@ package io.telemetrybridge.http;
  * @param maxInFlightRequests  requests handled at once (HTTP and gRPC together); more get 429 / RESOURCE_EXHAUSTED
  * @param access               tokens and CORS origins (its toString shows no token)
  * @param https                the HTTPS server, or null when {@code bridge.http.tls.port} is 0
+ * @param managementHost       interface of the management server ({@code camel.management.host})
+ * @param managementPort       its port ({@code camel.management.port}; Camel's default 9876), or -1 when
+ *                             {@code camel.management.enabled} is false
  */
 public record HttpSettings(int port, int retryAfterSeconds, long maxDecompressedBytes, int maxInFlightRequests,
-        HttpAccess access, HttpsSettings https) {}
+        HttpAccess access, HttpsSettings https, String managementHost, int managementPort) {}

@@ -4,11 +4,24 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.net.PemKeyCertOptions;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.security.PrivateKey;
+import java.security.Signature;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.KeyManager;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.X509KeyManager;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
+import org.apache.camel.support.service.ServiceSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,12 +66,12 @@ final class HttpsListener {
         HttpServer server = router.vertx().createHttpServer(options).requestHandler(router);
         try {
             server.listen().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-        } catch (java.util.concurrent.ExecutionException e) {
+        } catch (ExecutionException e) {
             throw new IllegalStateException("bridge.http.tls: cannot serve HTTPS on " + host + ":" + port + " with "
                     + certPath + " and " + keyPath + ": " + e.getCause().getMessage(), e.getCause());
         }
         LOG.info("HTTPS (HTTP/2 and HTTP/1.x) on {}:{}, certificate {}", host, server.actualPort(), certPath);
-        context.addService(new org.apache.camel.support.service.ServiceSupport() {
+        context.addService(new ServiceSupport() {
             @Override
             protected void doStop() throws Exception {
                 server.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
@@ -70,14 +83,14 @@ final class HttpsListener {
      * Stops the start-up when the key does not belong to the certificate (every handshake would fail), and warns
      * when the certificate is expired, not yet valid, or expires within {@link #EXPIRY_WARNING_DAYS} days.
      */
-    private void checkPair(javax.net.ssl.KeyManagerFactory factory) throws Exception {
-        javax.net.ssl.X509KeyManager manager = null;
-        for (javax.net.ssl.KeyManager m : factory.getKeyManagers()) {
-            if (m instanceof javax.net.ssl.X509KeyManager x) {
+    private void checkPair(KeyManagerFactory factory) throws Exception {
+        X509KeyManager manager = null;
+        for (KeyManager m : factory.getKeyManagers()) {
+            if (m instanceof X509KeyManager x) {
                 manager = x;
             }
         }
-        java.util.Set<String> aliases = new java.util.LinkedHashSet<>();
+        Set<String> aliases = new LinkedHashSet<>();
         for (String type : new String[] {"RSA", "EC", "EdDSA", "Ed25519"}) {
             String[] found = manager == null ? null : manager.getServerAliases(type, null);
             if (found != null) {
@@ -85,12 +98,12 @@ final class HttpsListener {
             }
         }
         for (String alias : aliases) {
-            java.security.PrivateKey key = manager.getPrivateKey(alias);
-            java.security.cert.X509Certificate[] chain = manager.getCertificateChain(alias);
+            PrivateKey key = manager.getPrivateKey(alias);
+            X509Certificate[] chain = manager.getCertificateChain(alias);
             if (key == null || chain == null || chain.length == 0) {
                 continue;
             }
-            java.security.cert.X509Certificate cert = chain[0];
+            X509Certificate cert = chain[0];
             String algorithm = switch (key.getAlgorithm()) {
                 case "RSA" -> "SHA256withRSA";
                 case "EC" -> "SHA256withECDSA";
@@ -98,12 +111,12 @@ final class HttpsListener {
                 default -> null;
             };
             if (algorithm != null) {
-                byte[] probe = "telemetry-bridge".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-                java.security.Signature sign = java.security.Signature.getInstance(algorithm);
+                byte[] probe = "telemetry-bridge".getBytes(StandardCharsets.US_ASCII);
+                Signature sign = Signature.getInstance(algorithm);
                 sign.initSign(key);
                 sign.update(probe);
                 byte[] signature = sign.sign();
-                java.security.Signature verify = java.security.Signature.getInstance(algorithm);
+                Signature verify = Signature.getInstance(algorithm);
                 verify.initVerify(cert.getPublicKey());
                 verify.update(probe);
                 if (!verify.verify(signature)) {
@@ -111,12 +124,12 @@ final class HttpsListener {
                             + "certificate in " + certPath + " (" + cert.getSubjectX500Principal() + ")");
                 }
             }
-            java.time.Instant notAfter = cert.getNotAfter().toInstant();
-            java.time.Instant now = java.time.Instant.now();
+            Instant notAfter = cert.getNotAfter().toInstant();
+            Instant now = Instant.now();
             if (now.isAfter(notAfter) || now.isBefore(cert.getNotBefore().toInstant())) {
                 LOG.warn("The HTTPS certificate {} ({}) is not valid now: valid from {} to {}; clients will refuse it",
                         certPath, cert.getSubjectX500Principal(), cert.getNotBefore().toInstant(), notAfter);
-            } else if (now.plus(java.time.Duration.ofDays(EXPIRY_WARNING_DAYS)).isAfter(notAfter)) {
+            } else if (now.plus(Duration.ofDays(EXPIRY_WARNING_DAYS)).isAfter(notAfter)) {
                 LOG.warn("The HTTPS certificate {} ({}) expires on {}", certPath, cert.getSubjectX500Principal(),
                         notAfter);
             }

@@ -2,9 +2,8 @@ package io.telemetrybridge.http;
 
 import io.telemetrybridge.model.ExchangeProperties;
 import com.google.rpc.Code;
-import io.telemetrybridge.ingest.OtlpIngest;
-import io.telemetrybridge.ingest.TelemetryRecords;
 import io.telemetrybridge.model.Signal;
+import io.telemetrybridge.model.Source;
 import io.telemetrybridge.observe.BridgeMeters;
 import java.util.UUID;
 import org.apache.camel.Exchange;
@@ -46,7 +45,8 @@ public final class OtlpErrors {
 
     public void unavailable(Exchange exchange) throws Exception {
         Exception e = caught(exchange);
-        meters.unavailable(exchange.getProperty(ExchangeProperties.SIGNAL, Signal.class), OtlpIngest.source(exchange));
+        meters.unavailable(exchange.getProperty(ExchangeProperties.SIGNAL, Signal.class),
+                exchange.getProperty(ExchangeProperties.SOURCE, Source.OTLP_HTTP, Source.class));
         LOG.warn("Kafka did not accept records for {}: {}", exchange.getFromRouteId(), e.getMessage());
         respond(exchange, 503, Code.UNAVAILABLE, "Kafka is not accepting records now (" + e.getMessage()
                 + "); retry after " + retryAfterSeconds + " s");
@@ -65,6 +65,7 @@ public final class OtlpErrors {
 
     private static void respond(Exchange exchange, int httpStatus, Code code, String message) {
         boolean protobuf = !exchange.getProperty(ExchangeProperties.OTLP_JSON, true, Boolean.class);
-        HttpAnswer.write(exchange, httpStatus, RpcStatus.contentType(protobuf), RpcStatus.body(code, message, protobuf));
+        HttpAnswer.write(exchange, httpStatus, RpcStatus.contentType(protobuf),
+                RpcStatus.body(code, message, protobuf));
     }
 }

@@ -1,15 +1,16 @@
 package io.telemetrybridge.ingest;
 
-import io.telemetrybridge.model.ExchangeProperties;
-import io.telemetrybridge.error.InvalidInputException;
 import io.telemetrybridge.codec.SeedReader;
 import io.telemetrybridge.deadletter.DeadLetter;
 import io.telemetrybridge.deadletter.DeadLetters;
-import io.telemetrybridge.model.KeyedRecord;
+import io.telemetrybridge.error.InvalidInputException;
 import io.telemetrybridge.kafka.RecordHeaders;
+import io.telemetrybridge.model.ExchangeProperties;
+import io.telemetrybridge.model.KeyedRecord;
 import io.telemetrybridge.model.Signal;
 import io.telemetrybridge.model.Source;
 import io.telemetrybridge.observe.BridgeMeters;
+import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
@@ -19,6 +20,7 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -196,7 +198,7 @@ public final class FileIngest {
     }
 
     /** The chunks of a {@code .jsonl} file: each line parsed, bad lines kept as dead letters for later. */
-    private final class ChunkIterator implements Iterator<Chunk>, java.io.Closeable {
+    private final class ChunkIterator implements Iterator<Chunk>, Closeable {
         private final JsonlChunks lines;
         private final Signal signal;
         private final Path file;
@@ -273,7 +275,7 @@ public final class FileIngest {
     /** {@code name.json} becomes {@code name.20261130T052300.123Z.json}: files of the same name never clash. */
     static String archiveName(String name, long epochMillis) {
         int dot = name.lastIndexOf('.');
-        String stamp = STAMP.format(java.time.Instant.ofEpochMilli(epochMillis));
+        String stamp = STAMP.format(Instant.ofEpochMilli(epochMillis));
         return dot < 0 ? name + "." + stamp : name.substring(0, dot) + "." + stamp + name.substring(dot);
     }
 }

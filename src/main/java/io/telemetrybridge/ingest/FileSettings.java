@@ -1,5 +1,7 @@
 package io.telemetrybridge.ingest;
 
+import java.nio.file.Path;
+
 /**
  * Bounds of file-drop ingestion ({@code bridge.file.*}), validated at start-up.
  *
@@ -12,4 +14,4 @@ package io.telemetrybridge.ingest;
  * @param quietPeriodMs how long a file must stay unchanged before it is read, in ms
  */
 public record FileSettings(int chunkRecords, long chunkBytes, int maxLineBytes, long maxBatchBytes,
-        long orphanLockMs, java.nio.file.Path inbox, long quietPeriodMs) {}
+        long orphanLockMs, Path inbox, long quietPeriodMs) {}

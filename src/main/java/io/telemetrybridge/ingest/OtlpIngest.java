@@ -1,6 +1,5 @@
 package io.telemetrybridge.ingest;
 
-import io.telemetrybridge.model.ExchangeProperties;
 import com.google.protobuf.Message;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsPartialSuccess;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceResponse;
@@ -8,13 +7,16 @@ import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsPartialSuccess;
 import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceResponse;
 import io.opentelemetry.proto.collector.trace.v1.ExportTracePartialSuccess;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
-import io.telemetrybridge.error.InvalidInputException;
 import io.telemetrybridge.codec.MediaTypes;
-import io.telemetrybridge.error.OversizedRecordException;
 import io.telemetrybridge.deadletter.DeadLetter;
 import io.telemetrybridge.deadletter.DeadLetters;
-import io.telemetrybridge.model.KeyedRecord;
+import io.telemetrybridge.error.InvalidInputException;
+import io.telemetrybridge.error.OversizedRecordException;
+import io.telemetrybridge.http.HttpAnswer;
+import io.telemetrybridge.kafka.RecordHeaders;
 import io.telemetrybridge.kafka.RecordSizeLimit;
+import io.telemetrybridge.model.ExchangeProperties;
+import io.telemetrybridge.model.KeyedRecord;
 import io.telemetrybridge.model.Signal;
 import io.telemetrybridge.model.Source;
 import io.telemetrybridge.observe.BridgeMeters;
@@ -26,7 +28,6 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import io.telemetrybridge.http.HttpAnswer;
 import org.apache.camel.Exchange;
 
 /**
@@ -182,7 +183,7 @@ public final class OtlpIngest {
 
     /** {@code 1} for seed-shaped JSON records (as the seed API writes), else the encoding's name. */
     private static String schemaVersion(OtlpEncoding encoding) {
-        return encoding.name().equals("json") ? io.telemetrybridge.kafka.RecordHeaders.SEED_SCHEMA_VERSION
+        return encoding.name().equals("json") ? RecordHeaders.SEED_SCHEMA_VERSION
                 : encoding.name();
     }
 

@@ -22,10 +22,12 @@ import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.ReplicaInfo;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.Node;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 /**
  * Cluster metadata and topic descriptions through the Kafka AdminClient (the seed's "topic management and cluster
@@ -75,7 +77,7 @@ public final class ClusterInfo implements AutoCloseable {
             try {
                 described.put(name, get(a.describeTopics(List.of(name)).topicNameValues().get(name)));
             } catch (KafkaException e) {
-                if (!(e.getCause() instanceof org.apache.kafka.common.errors.UnknownTopicOrPartitionException)) {
+                if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
                     throw e;
                 }
             }
@@ -176,7 +178,7 @@ public final class ClusterInfo implements AutoCloseable {
         return m;
     }
 
-    private <T> T get(org.apache.kafka.common.KafkaFuture<T> future) {
+    private <T> T get(KafkaFuture<T> future) {
         try {
             return future.get(ms(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {

@@ -1,8 +1,12 @@
 package io.telemetrybridge.kafka;
 
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 import org.apache.kafka.common.errors.AuthorizationException;
+import org.apache.kafka.common.errors.IllegalSaslStateException;
 import org.apache.kafka.common.errors.SaslAuthenticationException;
 import org.apache.kafka.common.errors.SslAuthenticationException;
+import org.apache.kafka.common.errors.UnsupportedSaslMechanismException;
 
 /**
  * Turns the Kafka client's security failures into one line an operator can act on (which setting to check),
@@ -18,8 +22,8 @@ public final class KafkaErrors {
      */
     public static String securityProblem(Throwable failure) {
         Throwable e = failure;
-        while ((e instanceof java.util.concurrent.ExecutionException
-                || e instanceof java.util.concurrent.CompletionException) && e.getCause() != null) {
+        while ((e instanceof ExecutionException
+                || e instanceof CompletionException) && e.getCause() != null) {
             e = e.getCause();
         }
         if (e instanceof SaslAuthenticationException) {
@@ -42,11 +46,11 @@ public final class KafkaErrors {
             }
             return "TLS handshake failed: " + hint + " [" + root + "]";
         }
-        if (e instanceof org.apache.kafka.common.errors.UnsupportedSaslMechanismException) {
+        if (e instanceof UnsupportedSaslMechanismException) {
             return "the broker does not enable this SASL mechanism: " + e.getMessage()
                     + " (check bridge.kafka.sasl.mechanism)";
         }
-        if (e instanceof org.apache.kafka.common.errors.IllegalSaslStateException) {
+        if (e instanceof IllegalSaslStateException) {
             return "SASL handshake failed: " + e.getMessage() + " (check bridge.kafka.security.protocol for this port)";
         }
         if (e instanceof AuthorizationException) {

@@ -4,9 +4,15 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Function;
@@ -56,7 +62,7 @@ public final class KafkaSecurity {
         this.mechanism = mechanism;
         this.username = username;
         this.verify = verify;
-        this.clientProperties = java.util.Collections.unmodifiableMap(clientProperties);
+        this.clientProperties = Collections.unmodifiableMap(clientProperties);
         this.warnings = List.copyOf(warnings);
     }
 
@@ -73,7 +79,7 @@ public final class KafkaSecurity {
             String v = lookup.apply(PREFIX + key);
             return v == null ? "" : v.trim();
         };
-        String protocol = text.apply("security.protocol").toUpperCase(java.util.Locale.ROOT);
+        String protocol = text.apply("security.protocol").toUpperCase(Locale.ROOT);
         if (protocol.isEmpty()) {
             protocol = "PLAINTEXT";
         }
@@ -84,10 +90,10 @@ public final class KafkaSecurity {
         boolean sasl = protocol.startsWith("SASL_");
         boolean tls = protocol.endsWith("SSL");
         Map<String, Object> p = new LinkedHashMap<>();
-        List<String> warnings = new java.util.ArrayList<>();
+        List<String> warnings = new ArrayList<>();
         p.put(CommonClientConfigs.SECURITY_PROTOCOL_CONFIG, protocol);
 
-        String mechanism = text.apply("sasl.mechanism").toUpperCase(java.util.Locale.ROOT);
+        String mechanism = text.apply("sasl.mechanism").toUpperCase(Locale.ROOT);
         String username = text.apply("sasl.username");
         String password = secret(text, "sasl.password", errors);
         boolean passwordUnreadable = password == null;
@@ -136,7 +142,7 @@ public final class KafkaSecurity {
         String ca = text.apply("ssl.ca-path");
         String cert = text.apply("ssl.certificate-path");
         String key = text.apply("ssl.key-path");
-        String keyPassword = java.util.Objects.requireNonNullElse(secret(text, "ssl.key-password", errors), "");
+        String keyPassword = Objects.requireNonNullElse(secret(text, "ssl.key-password", errors), "");
         String verifyText = text.apply("ssl.verify");
         boolean verify = !verifyText.equalsIgnoreCase("false");
         if (!verifyText.isEmpty() && !verifyText.equals("true") && !verifyText.equals("false")) {
@@ -273,14 +279,14 @@ public final class KafkaSecurity {
         String body = pem.replaceAll("-----[^-]+-----", "").replaceAll("\\s", "");
         byte[] der;
         try {
-            der = java.util.Base64.getDecoder().decode(body);
+            der = Base64.getDecoder().decode(body);
         } catch (IllegalArgumentException e) {
             return false;
         }
         byte[] oid = {0x06, 0x09, 0x2A, (byte) 0x86, 0x48, (byte) 0x86, (byte) 0xF7, 0x0D, 0x01, 0x05, 0x0D};
         // The scheme is the first thing in the structure: look only at its start.
         for (int i = 0; i + oid.length <= Math.min(der.length, 32); i++) {
-            if (java.util.Arrays.equals(der, i, i + oid.length, oid, 0, oid.length)) {
+            if (Arrays.equals(der, i, i + oid.length, oid, 0, oid.length)) {
                 return true;
             }
         }

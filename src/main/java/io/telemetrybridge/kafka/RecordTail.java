@@ -12,7 +12,10 @@ import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
@@ -52,10 +55,10 @@ public final class RecordTail {
         }
         try {
             return print(topic, bootstrap, security, follow, System.out);
-        } catch (org.apache.kafka.common.errors.TimeoutException e) {
+        } catch (TimeoutException e) {
             System.err.println("Kafka at " + bootstrap + " did not answer: " + e.getMessage());
             return 1;
-        } catch (org.apache.kafka.common.KafkaException e) {
+        } catch (KafkaException e) {
             String refused = KafkaErrors.securityProblem(e);
             System.err.println("Kafka at " + bootstrap + " refused tail: " + (refused != null ? refused
                     : e.getMessage()));
@@ -75,7 +78,7 @@ public final class RecordTail {
         ObjectMapper mapper = new ObjectMapper();
         try (KafkaConsumer<byte[], byte[]> consumer =
                      new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            List<org.apache.kafka.common.PartitionInfo> infos = consumer.partitionsFor(topic);
+            List<PartitionInfo> infos = consumer.partitionsFor(topic);
             if (infos == null || infos.isEmpty()) {
                 System.err.println("no topic " + topic + " on " + bootstrap);
                 return 1;

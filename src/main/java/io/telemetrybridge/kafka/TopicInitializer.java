@@ -2,6 +2,7 @@ package io.telemetrybridge.kafka;
 
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -17,6 +18,7 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,7 +55,7 @@ public final class TopicInitializer {
      * @throws KafkaSetupException if the cluster does not answer within the timeout or refuses a creation
      */
     public Report reconcile(Collection<TopicSpec> topics, boolean increasePartitions) {
-        Map<String, Object> config = new java.util.HashMap<>(adminConfig);
+        Map<String, Object> config = new HashMap<>(adminConfig);
         config.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) timeoutMs);
         config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeoutMs);
         try (Admin admin = Admin.create(config)) {
@@ -117,14 +119,14 @@ public final class TopicInitializer {
                 break;
             } catch (ExecutionException e) {
                 // A topic created a moment ago can be unknown to the broker answering until its metadata catches up.
-                if (!(e.getCause() instanceof org.apache.kafka.common.errors.UnknownTopicOrPartitionException)
+                if (!(e.getCause() instanceof UnknownTopicOrPartitionException)
                         || System.nanoTime() > deadline) {
                     throw e;
                 }
                 Thread.sleep(100);
             }
         }
-        Map<String, Integer> out = new java.util.HashMap<>();
+        Map<String, Integer> out = new HashMap<>();
         configs.forEach((resource, config) -> {
             ConfigEntry e = config.get("max.message.bytes");
             if (e != null && e.value() != null) {

@@ -1,5 +1,6 @@
 package io.telemetrybridge.model;
 
+import java.util.Locale;
 import java.util.Map;
 
 /** A reference from a span to a span of another (or the same) trace. Source: docs/seed-api.md, "Items" (SpanLink.) */
@@ -13,6 +14,6 @@ public record SpanLink(String traceId, String spanId, Map<String, String> attrib
 
     /** {@code id} in lower case (ids are hex); null stays null. */
     static String lower(String id) {
-        return id == null ? null : id.toLowerCase(java.util.Locale.ROOT);
+        return id == null ? null : id.toLowerCase(Locale.ROOT);
     }
 }

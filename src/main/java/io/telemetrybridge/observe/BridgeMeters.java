@@ -1,16 +1,18 @@
 package io.telemetrybridge.observe;
 
-import io.telemetrybridge.model.ExchangeProperties;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
-import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.telemetrybridge.model.ExchangeProperties;
 import io.telemetrybridge.model.Signal;
 import io.telemetrybridge.model.Source;
-import io.telemetrybridge.ingest.TelemetryRecords;
-import org.apache.camel.CamelContext;
 import java.time.Duration;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 
 /**
@@ -60,24 +62,24 @@ public final class BridgeMeters {
     public static final String FILE_BACKLOG = "telemetry.bridge.file.backlog";
 
     /** The {@code # HELP} text of each of our meters. */
-    private static final java.util.Map<String, String> HELP = java.util.Map.ofEntries(
-            java.util.Map.entry(ACCEPTED, "Records Kafka acknowledged, by signal and source"),
-            java.util.Map.entry(REJECTED, "Items refused as invalid input (answered 400 / partial success, or a bad "
+    private static final Map<String, String> HELP = Map.ofEntries(
+            Map.entry(ACCEPTED, "Records Kafka acknowledged, by signal and source"),
+            Map.entry(REJECTED, "Items refused as invalid input (answered 400 / partial success, or a bad "
                     + "file line)"),
-            java.util.Map.entry(DEAD_LETTERED, "Dead letters written, to the dead-letter topic (target kafka) or the "
+            Map.entry(DEAD_LETTERED, "Dead letters written, to the dead-letter topic (target kafka) or the "
                     + "local folder (target folder)"),
-            java.util.Map.entry(DROPPED, "Records of the bridge's own timer sources given up after retries"),
-            java.util.Map.entry(RETRIED, "Records sent again after a transient Kafka failure (file and timer routes)"),
-            java.util.Map.entry(PUBLISH_LATENCY, "Time from receiving a request, file chunk or tick to Kafka's "
+            Map.entry(DROPPED, "Records of the bridge's own timer sources given up after retries"),
+            Map.entry(RETRIED, "Records sent again after a transient Kafka failure (file and timer routes)"),
+            Map.entry(PUBLISH_LATENCY, "Time from receiving a request, file chunk or tick to Kafka's "
                     + "acknowledgement of all its records"),
-            java.util.Map.entry(REQUEST_BYTES, "Size of HTTP request bodies and gRPC messages as received"),
-            java.util.Map.entry(GRPC_REQUESTS, "OTLP/gRPC calls answered, by gRPC status code"),
-            java.util.Map.entry(UNAVAILABLE, "Ingestion requests answered 503 / UNAVAILABLE: Kafka did not take their "
+            Map.entry(REQUEST_BYTES, "Size of HTTP request bodies and gRPC messages as received"),
+            Map.entry(GRPC_REQUESTS, "OTLP/gRPC calls answered, by gRPC status code"),
+            Map.entry(UNAVAILABLE, "Ingestion requests answered 503 / UNAVAILABLE: Kafka did not take their "
                     + "records in time"),
-            java.util.Map.entry(QUERY_DURATION, "Time to answer a query, by how it ended"),
-            java.util.Map.entry(QUERY_SCANNED, "Kafka records read by queries"),
-            java.util.Map.entry(QUERY_POISON, "Records met by queries that could not be decoded (dead-lettered)"),
-            java.util.Map.entry(FILE_BACKLOG, "Files waiting in a signal's inbox folder"));
+            Map.entry(QUERY_DURATION, "Time to answer a query, by how it ended"),
+            Map.entry(QUERY_SCANNED, "Kafka records read by queries"),
+            Map.entry(QUERY_POISON, "Records met by queries that could not be decoded (dead-lettered)"),
+            Map.entry(FILE_BACKLOG, "Files waiting in a signal's inbox folder"));
 
     private final CamelContext context;
     private volatile MeterRegistry registry;
@@ -97,7 +99,8 @@ public final class BridgeMeters {
         Signal signal = exchange.getProperty(ExchangeProperties.SIGNAL, Signal.class);
         Source source = exchange.getProperty(ExchangeProperties.SOURCE, Source.class);
         counter(ACCEPTED, signal, source).increment(count);
-        Timer.builder(PUBLISH_LATENCY).description(HELP.get(PUBLISH_LATENCY)).tag("signal", signal.id()).tag("source", source.id())
+        Timer.builder(PUBLISH_LATENCY).description(HELP.get(PUBLISH_LATENCY)).tag("signal", signal.id())
+                .tag("source", source.id())
                 .publishPercentileHistogram().register(registry())
                 .record(Duration.ofMillis(Math.max(0, System.currentTimeMillis() - exchange.getClock().getCreated())));
         return count;
@@ -105,7 +108,8 @@ public final class BridgeMeters {
 
     /** Records the size of one HTTP request body, in bytes. */
     public void requestBytes(Signal signal, Source source, long bytes) {
-        DistributionSummary.builder(REQUEST_BYTES).description(HELP.get(REQUEST_BYTES)).baseUnit("bytes").tag("signal", signal.id()).tag("source", source.id())
+        DistributionSummary.builder(REQUEST_BYTES).description(HELP.get(REQUEST_BYTES)).baseUnit("bytes")
+                .tag("signal", signal.id()).tag("source", source.id())
                 .register(registry()).record(bytes);
     }
 
@@ -117,7 +121,8 @@ public final class BridgeMeters {
 
     /** Counts one ingestion request answered 503 because Kafka did not take its records (signal may be null). */
     public void unavailable(Signal signal, Source source) {
-        Counter.builder(UNAVAILABLE).description(HELP.get(UNAVAILABLE)).tag("signal", signal == null ? "unknown" : signal.id())
+        Counter.builder(UNAVAILABLE).description(HELP.get(UNAVAILABLE))
+                .tag("signal", signal == null ? "unknown" : signal.id())
                 .tag("source", source.id()).register(registry()).increment();
     }
 
@@ -152,7 +157,8 @@ public final class BridgeMeters {
 
     /** Counts one dead letter written to {@code target} ({@code kafka} or {@code folder}). */
     public void deadLettered(Signal signal, Source source, String target) {
-        Counter.builder(DEAD_LETTERED).description(HELP.get(DEAD_LETTERED)).tag("signal", signal.id()).tag("source", source.id()).tag("target", target)
+        Counter.builder(DEAD_LETTERED).description(HELP.get(DEAD_LETTERED)).tag("signal", signal.id())
+                .tag("source", source.id()).tag("target", target)
                 .register(registry()).increment();
     }
 
@@ -168,9 +174,9 @@ public final class BridgeMeters {
      * Registers the backlog gauge of one signal's inbox folder: {@code waiting} counts the files there that the
      * file route has not taken yet.
      */
-    public void fileBacklog(Signal signal, java.util.function.Supplier<Number> waiting) {
+    public void fileBacklog(Signal signal, Supplier<Number> waiting) {
         // A strong reference: Micrometer holds gauge objects weakly, and a collected supplier would read NaN.
-        io.micrometer.core.instrument.Gauge.builder(FILE_BACKLOG, waiting).description(HELP.get(FILE_BACKLOG)).tag("signal", signal.id())
+        Gauge.builder(FILE_BACKLOG, waiting).description(HELP.get(FILE_BACKLOG)).tag("signal", signal.id())
                 .baseUnit("files").strongReference(true).register(registry());
     }
 

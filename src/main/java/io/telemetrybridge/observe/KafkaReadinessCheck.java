@@ -1,13 +1,18 @@
 package io.telemetrybridge.observe;
 
+import io.telemetrybridge.kafka.KafkaErrors;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 import org.apache.camel.health.HealthCheckResultBuilder;
 import org.apache.camel.impl.health.AbstractHealthCheck;
 import org.apache.kafka.clients.admin.Admin;
@@ -33,7 +38,7 @@ public final class KafkaReadinessCheck extends AbstractHealthCheck implements Au
     private final Map<String, Object> adminConfig;
     private final Collection<String> topics;
     private final Duration timeout;
-    private final java.util.function.Supplier<List<String>> drift;
+    private final Supplier<List<String>> drift;
     private static final Logger LOG = LoggerFactory.getLogger(KafkaReadinessCheck.class);
     private static final Observation INITIAL = new Observation(false, Map.of(), "not checked yet");
     private volatile Observation last = INITIAL;
@@ -42,7 +47,7 @@ public final class KafkaReadinessCheck extends AbstractHealthCheck implements Au
 
     /** @param drift differences between existing topics and their settings, shown in the details (still UP) */
     public KafkaReadinessCheck(Map<String, Object> adminConfig, Collection<String> topics, Duration timeout,
-            java.util.function.Supplier<List<String>> drift) {
+            Supplier<List<String>> drift) {
         super("bridge", "kafka");
         this.drift = drift;
         this.adminConfig = adminConfig;
@@ -83,7 +88,7 @@ public final class KafkaReadinessCheck extends AbstractHealthCheck implements Au
                     .get(ms, TimeUnit.MILLISECONDS);
             List<String> missing = new ArrayList<>(topics);
             missing.removeAll(existing);
-            Map<String, Object> details = new java.util.LinkedHashMap<>(Map.of("cluster.id", clusterId,
+            Map<String, Object> details = new LinkedHashMap<>(Map.of("cluster.id", clusterId,
                     "brokers", brokers, "missing.topics", missing.toString()));
             if (!drift.get().isEmpty()) {
                 details.put("topic.drift", String.join("; ", drift.get()));
@@ -93,11 +98,11 @@ public final class KafkaReadinessCheck extends AbstractHealthCheck implements Au
             seen(missing.isEmpty() ? new Observation(true, details, "Kafka cluster " + clusterId + " answers ("
                     + brokers + " broker(s))" + differ) : new Observation(false, details, "topics missing: " + missing));
         } catch (Exception e) {
-            Throwable cause = e instanceof java.util.concurrent.ExecutionException && e.getCause() != null
+            Throwable cause = e instanceof ExecutionException && e.getCause() != null
                     ? e.getCause() : e;
-            String security = io.telemetrybridge.kafka.KafkaErrors.securityProblem(cause);
+            String security = KafkaErrors.securityProblem(cause);
             String detail = cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : ": " + cause.getMessage());
-            boolean silent = cause instanceof java.util.concurrent.TimeoutException
+            boolean silent = cause instanceof TimeoutException
                     || cause instanceof org.apache.kafka.common.errors.TimeoutException;
             String why = "Kafka at " + adminConfig.get(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG) + (security != null
                     ? " refused the bridge: " + security

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -129,9 +130,9 @@ public final class RouteReloadCheck extends AbstractHealthCheck implements AutoC
      */
     private void retryIfSaved(Path file) {
         byte[] now = read(file);
-        boolean stable = now != null && java.util.Arrays.equals(now, lastSeen);
+        boolean stable = now != null && Arrays.equals(now, lastSeen);
         lastSeen = now;
-        if (!stable || java.util.Arrays.equals(now, tried)) {
+        if (!stable || Arrays.equals(now, tried)) {
             return;
         }
         tried = now;

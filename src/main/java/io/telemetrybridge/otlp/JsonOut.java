@@ -11,6 +11,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.util.Base64;
@@ -132,7 +133,7 @@ final class JsonOut {
         out.resource(resource, resourceSchemaUrl);
         out.scope(scope, scopeSchemaUrl);
         out.g.writeEndObject();
-        String object = new String(out.finish(), java.nio.charset.StandardCharsets.UTF_8);
+        String object = new String(out.finish(), StandardCharsets.UTF_8);
         return "," + object.substring(1, object.length() - 1);
     }
 
@@ -181,7 +182,7 @@ final class JsonOut {
         try (JsonGenerator gen = FACTORY.createGenerator(out)) {
             writeNatural(gen, v);
         }
-        return out.toString(java.nio.charset.StandardCharsets.UTF_8);
+        return out.toString(StandardCharsets.UTF_8);
     }
 
     void natural(String field, AnyValue v) throws IOException {

@@ -10,6 +10,7 @@ import io.telemetrybridge.model.KeyedRecord;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * OTLP log records to JSON records, one per log record, keyed by resource identity (so one service's logs keep
@@ -81,7 +82,7 @@ final class LogRecords {
                 default -> "Fatal";
             };
         }
-        String t = severityText == null ? "" : severityText.trim().toUpperCase(java.util.Locale.ROOT);
+        String t = severityText == null ? "" : severityText.trim().toUpperCase(Locale.ROOT);
         if (t.startsWith("TRACE")) {
             return "Trace";
         }

@@ -1,6 +1,7 @@
 package io.telemetrybridge.otlp;
 
 import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
+import io.opentelemetry.proto.common.v1.KeyValue;
 import io.opentelemetry.proto.metrics.v1.AggregationTemporality;
 import io.opentelemetry.proto.metrics.v1.Exemplar;
 import io.opentelemetry.proto.metrics.v1.ExponentialHistogramDataPoint;
@@ -108,7 +109,7 @@ final class MetricRecords {
 
         /** Writes labels, timestamp and everything beyond the seed, then closes the record. */
         byte[] close(JsonOut out, String otlpType, long timeUnixNano, long startTimeUnixNano,
-                List<io.opentelemetry.proto.common.v1.KeyValue> attributes, int flags,
+                List<KeyValue> attributes, int flags,
                 AggregationTemporality temporality, List<Exemplar> exemplars) throws IOException {
             var g = out.g;
             out.attributes("labels", attributes);

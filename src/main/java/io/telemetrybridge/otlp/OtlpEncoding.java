@@ -4,8 +4,10 @@ import com.google.protobuf.Message;
 import io.telemetrybridge.model.KeyedRecord;
 import io.telemetrybridge.model.Signal;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Predicate;
 
 /**
  * How an OTLP export request becomes Kafka records, chosen per signal by name
@@ -51,10 +53,10 @@ public interface OtlpEncoding {
      * One item per record ({@code json}): an item that does not fit is set aside. Otherwise a record that does
      * not fit is cut into smaller ones of the same key, down to single items.
      */
-    default Fitted encode(Signal signal, Message request, java.util.function.Predicate<KeyedRecord> fits)
+    default Fitted encode(Signal signal, Message request, Predicate<KeyedRecord> fits)
             throws IOException {
-        List<KeyedRecord> records = new java.util.ArrayList<>();
-        List<TooLarge> tooLarge = new java.util.ArrayList<>();
+        List<KeyedRecord> records = new ArrayList<>();
+        List<TooLarge> tooLarge = new ArrayList<>();
         for (KeyedRecord r : encode(signal, request)) {
             if (fits.test(r)) {
                 records.add(r);

@@ -20,6 +20,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
  * The {@code otlp_proto} and {@code otlp_json} encodings: the export request itself, cut into one record per
@@ -66,7 +70,7 @@ final class OtlpProtoEncoding implements OtlpEncoding {
     }
 
     @Override
-    public Fitted encode(Signal signal, Message request, java.util.function.Predicate<KeyedRecord> fits)
+    public Fitted encode(Signal signal, Message request, Predicate<KeyedRecord> fits)
             throws IOException {
         List<KeyedRecord> records = new ArrayList<>();
         List<TooLarge> tooLarge = new ArrayList<>();
@@ -100,7 +104,7 @@ final class OtlpProtoEncoding implements OtlpEncoding {
                     }
                     pack(RecordKeys.resource(rm.getResource()), units, u -> {
                         ResourceMetrics.Builder b = rm.toBuilder().clearScopeMetrics();
-                        Map<Integer, List<Unit>> byScope = new java.util.TreeMap<>();
+                        Map<Integer, List<Unit>> byScope = new TreeMap<>();
                         u.forEach(unit -> byScope.computeIfAbsent(unit.scope(), x -> new ArrayList<>()).add(unit));
                         byScope.forEach((scope, items) -> b.addScopeMetrics(rm.getScopeMetrics(scope).toBuilder()
                                 .clearMetrics().addAllMetrics(merged(items))));
@@ -133,8 +137,8 @@ final class OtlpProtoEncoding implements OtlpEncoding {
      * again: O(n log n) bytes encoded, and every piece keeps its resource, scope and key. When even the resource
      * with no items does not fit ({@code top} call only), all its items are refused as one.
      */
-    private void pack(String key, List<Unit> units, java.util.function.Function<List<Unit>, Message> build,
-            java.util.function.Predicate<KeyedRecord> fits, List<KeyedRecord> records, List<TooLarge> tooLarge,
+    private void pack(String key, List<Unit> units, Function<List<Unit>, Message> build,
+            Predicate<KeyedRecord> fits, List<KeyedRecord> records, List<TooLarge> tooLarge,
             boolean top) throws IOException {
         if (units.isEmpty()) {
             return;
@@ -182,7 +186,7 @@ final class OtlpProtoEncoding implements OtlpEncoding {
 
     /** Units in scope order, grouped by scope. */
     private static Map<Integer, List<Message>> grouped(List<Unit> units) {
-        Map<Integer, List<Message>> byScope = new java.util.TreeMap<>();
+        Map<Integer, List<Message>> byScope = new TreeMap<>();
         for (Unit u : units) {
             byScope.computeIfAbsent(u.scope(), s -> new ArrayList<>()).add(u.item());
         }
@@ -240,7 +244,7 @@ final class OtlpProtoEncoding implements OtlpEncoding {
             return List.of(unit);
         }
         List<Unit> out = new ArrayList<>();
-        java.util.function.Consumer<Metric> add = piece -> out.add(new Unit(unit.scope(), piece, unit.origin()));
+        Consumer<Metric> add = piece -> out.add(new Unit(unit.scope(), piece, unit.origin()));
         switch (m.getDataCase()) {
             case GAUGE -> {
                 var shell = m.getGauge().toBuilder().clearDataPoints().build();

@@ -3,6 +3,7 @@ package io.telemetrybridge.query;
 import io.telemetrybridge.kafka.RecordHeaders;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -77,7 +78,7 @@ final class RawPrefilter {
 
     private static boolean writtenByBridge(ConsumerRecord<byte[], byte[]> record) {
         Header h = record.headers().lastHeader(RecordHeaders.SCHEMA_VERSION);
-        return h != null && java.util.Arrays.equals(h.value(), SEED);
+        return h != null && Arrays.equals(h.value(), SEED);
     }
 
     static int indexOf(byte[] haystack, byte[] needle) {
