@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.type.LogicalType;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.telemetrybridge.model.MetricValue;
+import java.time.Instant;
 
 /**
  * The one Jackson configuration for the seed's wire format: snake_case names, RFC 3339 instants kept to the
@@ -27,7 +28,9 @@ public final class SeedJson {
     public static ObjectMapper newMapper() {
         SimpleModule metricValues = new SimpleModule("seed-metric-value")
                 .addDeserializer(MetricValue.class, new MetricValueJson.Reader())
-                .addSerializer(MetricValue.class, new MetricValueJson.Writer());
+                .addSerializer(MetricValue.class, new MetricValueJson.Writer())
+                .addDeserializer(Instant.class, new InstantJson.Reader())
+                .addSerializer(Instant.class, new InstantJson.Writer());
         JsonMapper mapper = JsonMapper.builder()
                 .addModule(new JavaTimeModule())
                 .addModule(metricValues)

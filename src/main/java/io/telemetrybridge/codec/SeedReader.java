@@ -69,6 +69,13 @@ public final class SeedReader {
         return item;
     }
 
+    /** As {@link #readItem(Signal, String)}, from UTF-8 bytes. */
+    public Object readItem(Signal signal, byte[] json) {
+        Object item = bind(itemReaders.get(signal), json);
+        SeedValidator.validateItem(signal, item, "");
+        return item;
+    }
+
     private static <T> T bind(ObjectReader reader, Object json) {
         try {
             T value = json instanceof byte[] bytes ? reader.readValue(bytes) : reader.readValue((String) json);

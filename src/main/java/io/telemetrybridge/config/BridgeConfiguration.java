@@ -123,7 +123,8 @@ public final class BridgeConfiguration implements CamelConfiguration, AutoClosea
         locks.keep(settings.file().inbox(),
                 context.getExecutorServiceManager().newSingleThreadScheduledExecutor(this, "inbox-locks"));
         registry.bind("inboxLocks", locks);
-        registry.bind("fileIngest", new FileIngest(reader, records, meters, deadLetters, settings.file(), locks));
+        registry.bind("fileIngest", new FileIngest(reader, records, meters, deadLetters, settings.file(), locks,
+                context.getExecutorServiceManager().newCachedThreadPool(this, "file-read-ahead")));
         registry.bind("quietFiles", new QuietFileFilter(settings.file().quietPeriodMs()));
         registry.bind("heartbeat", new Heartbeat(records, meters));
         registry.bind("httpErrors", new HttpErrors(retryAfter, meters));

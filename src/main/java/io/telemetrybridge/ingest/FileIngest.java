@@ -27,6 +27,10 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -68,9 +72,15 @@ public final class FileIngest {
     private final DeadLetters deadLetters;
     private final FileSettings limits;
     private final InboxLocks locks;
+    private final ExecutorService readAhead;
 
+    /**
+     * @param readAhead threads that parse the next chunk of a {@code .jsonl} file while Kafka takes the current one
+     *                  (one chunk ahead per file, so memory stays bounded)
+     */
     public FileIngest(SeedReader reader, TelemetryRecords records, BridgeMeters meters, DeadLetters deadLetters,
-            FileSettings limits, InboxLocks locks) {
+            FileSettings limits, InboxLocks locks, ExecutorService readAhead) {
+        this.readAhead = readAhead;
         this.limits = limits;
         this.locks = locks;
         this.reader = reader;
@@ -215,13 +225,45 @@ public final class FileIngest {
             this.progress = progress;
         }
 
-        @Override
-        public boolean hasNext() {
-            return lines.hasNext();
-        }
+        /** The next chunk, being parsed on a read-ahead thread while the route publishes the current one. */
+        private Future<Chunk> ahead;
 
         @Override
+        public boolean hasNext() {
+            return ahead != null || lines.hasNext();
+        }
+
+        /**
+         * The next chunk; starts parsing the one after it at once. Nothing of it is published before the route
+         * asks for it, that is after Kafka acknowledged the current chunk, so progress stays in order.
+         */
+        @Override
         public Chunk next() {
+            Chunk next;
+            if (ahead == null) {
+                next = parse();
+            } else {
+                try {
+                    next = ahead.get();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted while reading " + name, e);
+                } catch (ExecutionException e) {
+                    if (e.getCause() instanceof RuntimeException r) {
+                        throw r;
+                    }
+                    throw new IllegalStateException(e.getCause());
+                } finally {
+                    ahead = null;
+                }
+            }
+            if (lines.hasNext()) {
+                ahead = readAhead.submit(this::parse);
+            }
+            return next;
+        }
+
+        private Chunk parse() {
             JsonlChunks.Lines chunk = lines.next();
             List<KeyedRecord> batch = new ArrayList<>(chunk.lines().size());
             List<DeadLetter> bad = new ArrayList<>();
@@ -233,9 +275,16 @@ public final class FileIngest {
                         throw new InvalidInputException("", "the line is longer than bridge.file.max-line-bytes ("
                                 + limits.maxLineBytes() + " bytes)");
                     }
-                    String line = utf8(ByteBuffer.wrap(raw));
-                    if (!line.isBlank()) {
-                        batch.add(records.encode(signal, reader.readItem(signal, line), ""));
+                    if (ascii(raw)) {
+                        // Plain ASCII is valid UTF-8: parsed from its bytes, without decoding it first.
+                        if (!blank(raw)) {
+                            batch.add(records.encode(signal, reader.readItem(signal, raw), ""));
+                        }
+                    } else {
+                        String text = utf8(ByteBuffer.wrap(raw));
+                        if (!text.isBlank()) {
+                            batch.add(records.encode(signal, reader.readItem(signal, text), ""));
+                        }
                     }
                 } catch (InvalidInputException e) {
                     LOG.warn("{} line {}: {}", name, number, e.getMessage());
@@ -248,8 +297,38 @@ public final class FileIngest {
 
         @Override
         public void close() throws IOException {
+            Future<Chunk> pending = ahead;
+            if (pending != null) {
+                // The reader must be done with the file before it is closed (and moved).
+                pending.cancel(false);
+                try {
+                    pending.get();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                } catch (ExecutionException | CancellationException e) {
+                    // a chunk nobody will publish
+                }
+            }
             lines.close();
         }
+    }
+
+    private static boolean ascii(byte[] bytes) {
+        for (byte b : bytes) {
+            if (b < 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean blank(byte[] ascii) {
+        for (byte b : ascii) {
+            if (!Character.isWhitespace(b)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Decodes strictly: bytes that are not UTF-8 are an error, never silently replaced. */

@@ -1,7 +1,5 @@
 package io.telemetrybridge.ingest;
 
-import java.io.BufferedInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
@@ -42,6 +40,13 @@ final class JsonlChunks implements Iterator<JsonlChunks.Lines>, Closeable {
     private final int maxLines;
     private final long maxBytes;
     private final int maxLineBytes;
+    /** Read buffer: bytes {@code [pos, limit)} are read from the file but not yet consumed. */
+    private final byte[] buffer = new byte[1 << 16];
+    private int pos;
+    private int limit;
+    /** The line being read (at most {@code maxLineBytes} of it), reused from line to line. */
+    private byte[] current = new byte[1024];
+    private int currentLength;
     private long offset;
     private long line;
     private boolean finished;
@@ -51,7 +56,7 @@ final class JsonlChunks implements Iterator<JsonlChunks.Lines>, Closeable {
      * @param fromLine number of the last line before {@code from}
      */
     JsonlChunks(Path file, long from, long fromLine, int maxLines, long maxBytes, int maxLineBytes) throws IOException {
-        this.in = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
+        this.in = Files.newInputStream(file);
         this.maxLines = maxLines;
         this.maxBytes = maxBytes;
         this.maxLineBytes = maxLineBytes;
@@ -84,58 +89,57 @@ final class JsonlChunks implements Iterator<JsonlChunks.Lines>, Closeable {
         long bytes = 0;
         try {
             while (lines.size() < maxLines && bytes < maxBytes) {
-                ByteArrayOutputStream current = new ByteArrayOutputStream(256);
-                boolean longLine = false;
-                int b;
+                currentLength = 0;
                 long length = 0;
-                while ((b = in.read()) >= 0 && b != '\n' && b != '\r') {
-                    offset++;
-                    length++;
-                    if (length <= maxLineBytes) {
-                        current.write(b);
-                    } else if (!longLine) {
-                        longLine = true;
+                int end = -1;
+                // Whole buffers are scanned for the line end; only the line's bytes are copied.
+                while (fill()) {
+                    int i = pos;
+                    while (i < limit && buffer[i] != '\n' && buffer[i] != '\r') {
+                        i++;
+                    }
+                    int n = i - pos;
+                    keep(pos, (int) Math.max(0, Math.min(n, maxLineBytes - length)));
+                    length += n;
+                    offset += n;
+                    pos = i;
+                    if (i < limit) {
+                        end = buffer[i];
+                        pos++;
+                        offset++;
+                        break;
                     }
                 }
-                if (b < 0 && length == 0) {
+                if (end < 0 && length == 0) {
                     finished = true;
                     break;
                 }
                 line++;
-                if (b == '\r') {
-                    offset++;
-                    in.mark(1);
-                    if (in.read() == '\n') {
-                        offset++;
-                    } else {
-                        in.reset();
-                    }
-                } else if (b == '\n') {
+                if (end == '\r' && fill() && buffer[pos] == '\n') {
+                    pos++;
                     offset++;
                 }
-                byte[] content = current.toByteArray();
-                if (longLine) {
-                    content = Arrays.copyOf(content, Math.min(content.length, KEPT_OF_LONG_LINE));
-                }
-                if (content.length > 0 || longLine) {
+                boolean longLine = length > maxLineBytes;
+                if (currentLength > 0 || longLine) {
+                    byte[] content = Arrays.copyOf(current, longLine ? Math.min(currentLength, KEPT_OF_LONG_LINE)
+                            : currentLength);
                     lines.add(content);
                     numbers.add(line);
                     tooLong.add(longLine);
                     bytes += content.length;
                 }
-                if (b < 0) {
+                if (current.length > 1 << 20) {
+                    // A long line must not keep its buffer for the rest of the file.
+                    current = new byte[1024];
+                }
+                if (end < 0) {
                     finished = true;
                     break;
                 }
             }
-            if (!finished) {
-                // The next read tells whether anything follows; a file ending in a line end is done here.
-                in.mark(1);
-                if (in.read() < 0) {
-                    finished = true;
-                } else {
-                    in.reset();
-                }
+            if (!finished && !fill()) {
+                // A file ending in a line end is done here.
+                finished = true;
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -143,13 +147,34 @@ final class JsonlChunks implements Iterator<JsonlChunks.Lines>, Closeable {
         return new Lines(lines, numbers, tooLong, offset, line, finished);
     }
 
+    /** Whether unconsumed bytes are buffered, reading more when none are; false at the end of the file. */
+    private boolean fill() throws IOException {
+        if (pos < limit) {
+            return true;
+        }
+        int n = in.read(buffer, 0, buffer.length);
+        pos = 0;
+        limit = Math.max(n, 0);
+        return n > 0;
+    }
+
+    /** Appends {@code n} buffered bytes from {@code from} to the current line. */
+    private void keep(int from, int n) {
+        if (n == 0) {
+            return;
+        }
+        if (currentLength + n > current.length) {
+            current = Arrays.copyOf(current, Math.max(current.length * 2, currentLength + n));
+        }
+        System.arraycopy(buffer, from, current, currentLength, n);
+        currentLength += n;
+    }
+
     private void skipBom() throws IOException {
-        in.mark(3);
-        byte[] head = in.readNBytes(3);
-        if (head.length == 3 && (head[0] & 0xFF) == 0xEF && (head[1] & 0xFF) == 0xBB && (head[2] & 0xFF) == 0xBF) {
+        if (fill() && limit - pos >= 3 && (buffer[pos] & 0xFF) == 0xEF && (buffer[pos + 1] & 0xFF) == 0xBB
+                && (buffer[pos + 2] & 0xFF) == 0xBF) {
+            pos += 3;
             offset = 3;
-        } else {
-            in.reset();
         }
     }
 
