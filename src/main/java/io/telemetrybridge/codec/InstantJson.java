@@ -111,39 +111,40 @@ final class InstantJson {
     /** {@code value} as ISO_INSTANT writes it. */
     static String format(Instant value) {
         long seconds = value.getEpochSecond();
-        long days = Math.floorDiv(seconds, 86_400);
-        int secondOfDay = (int) Math.floorMod(seconds, 86_400);
-        LocalDate date = LocalDate.ofEpochDay(days);
-        if (date.getYear() < 0 || date.getYear() > 9999) {
+        LocalDate date = LocalDate.ofEpochDay(Math.floorDiv(seconds, 86_400));
+        int year = date.getYear();
+        if (year < 0 || year > 9999) {
             return value.toString();
         }
-        StringBuilder b = new StringBuilder(30);
-        pad(b, date.getYear(), 4).append('-');
-        pad(b, date.getMonthValue(), 2).append('-');
-        pad(b, date.getDayOfMonth(), 2).append('T');
-        pad(b, secondOfDay / 3600, 2).append(':');
-        pad(b, secondOfDay / 60 % 60, 2).append(':');
-        pad(b, secondOfDay % 60, 2);
+        int secondOfDay = (int) Math.floorMod(seconds, 86_400);
         int nanos = value.getNano();
-        if (nanos > 0) {
-            b.append('.');
-            if (nanos % 1_000_000 == 0) {
-                pad(b, nanos / 1_000_000, 3);
-            } else if (nanos % 1000 == 0) {
-                pad(b, nanos / 1000, 6);
-            } else {
-                pad(b, nanos, 9);
-            }
+        int fraction = nanos == 0 ? 0 : nanos % 1_000_000 == 0 ? 3 : nanos % 1000 == 0 ? 6 : 9;
+        char[] c = new char[20 + (fraction == 0 ? 0 : fraction + 1)];
+        put(c, 0, year, 4);
+        c[4] = '-';
+        put(c, 5, date.getMonthValue(), 2);
+        c[7] = '-';
+        put(c, 8, date.getDayOfMonth(), 2);
+        c[10] = 'T';
+        put(c, 11, secondOfDay / 3600, 2);
+        c[13] = ':';
+        put(c, 14, secondOfDay / 60 % 60, 2);
+        c[16] = ':';
+        put(c, 17, secondOfDay % 60, 2);
+        if (fraction > 0) {
+            c[19] = '.';
+            put(c, 20, fraction == 3 ? nanos / 1_000_000 : fraction == 6 ? nanos / 1000 : nanos, fraction);
         }
-        return b.append('Z').toString();
+        c[c.length - 1] = 'Z';
+        return new String(c);
     }
 
-    private static StringBuilder pad(StringBuilder b, int value, int width) {
-        String digits = Integer.toString(value);
-        for (int k = digits.length(); k < width; k++) {
-            b.append('0');
+    /** Writes {@code value} as {@code width} decimal digits, zero-padded, at {@code at}. */
+    private static void put(char[] c, int at, int value, int width) {
+        for (int k = at + width - 1; k >= at; k--) {
+            c[k] = (char) ('0' + value % 10);
+            value /= 10;
         }
-        return b.append(digits);
     }
 
     /** The {@code count} decimal digits at {@code from} as a number, or -1 if one is not a digit. */
