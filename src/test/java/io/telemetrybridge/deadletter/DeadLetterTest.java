@@ -170,6 +170,14 @@ class DeadLetterTest {
             try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
                     KafkaBroker.bootstrapServers()))) {
                 admin.deleteTopics(List.of(noDlq.topic("dlq"))).all().get();
+                // The controller has deleted it; wait until the broker that would take the write has too (under
+                // load it may still hold the partition for a moment and accept the letter).
+                long deadline = System.nanoTime() + java.time.Duration.ofSeconds(30).toNanos();
+                while (admin.listTopics().names().get().contains(noDlq.topic("dlq"))
+                        && System.nanoTime() < deadline) {
+                    Thread.sleep(100);
+                }
+                assertThat(admin.listTopics().names().get()).doesNotContain(noDlq.topic("dlq"));
             }
             assertThat(noDlq.post("/api/v1/traces", "application/json", "{\"id\":1}".getBytes(StandardCharsets.UTF_8))
                     .statusCode()).isEqualTo(400);
