@@ -25,6 +25,7 @@ import io.telemetrybridge.ingest.TelemetryRecords;
 import io.telemetrybridge.kafka.ClusterInfo;
 import io.telemetrybridge.kafka.ConsumerPool;
 import io.telemetrybridge.kafka.KafkaSetup;
+import io.telemetrybridge.kafka.LastRecords;
 import io.telemetrybridge.model.Signal;
 import io.telemetrybridge.observe.BridgeMeters;
 import io.telemetrybridge.observe.BridgeStats;
@@ -70,23 +71,26 @@ public final class BridgeConfiguration implements CamelConfiguration, AutoClosea
         LOG.info("Settings (application.properties, -D and environment; defaults in docs/configuration.md):\n    {}",
                 String.join("\n    ", BridgeSettings.summary(context.getPropertiesComponent())));
         BridgeMeters meters = new BridgeMeters(context);
+        InFlightBound inFlight = new InFlightBound(settings.http().maxInFlightRequests());
+        LastRecords last = new LastRecords(inFlight::inUse);
         // Until Camel's servers start, the management port answers liveness on its own: the embedded broker's
         // recovery after a crash, or topic checks against a slow cluster, take seconds.
-        try (StartingHealth starting = settings.http().managementPort() > 0
-                ? StartingHealth.serve(settings.http().managementHost(), settings.http().managementPort(),
-                        "connecting to Kafka") : null) {
-            kafka = KafkaSetup.start(context, settings.kafka(), settings.topics(), meters::registry);
+        // (Camel binds its management server before the context's starting event, so this one closes here.)
+        try (StartingHealth starting = settings.http().managementPort() > 0 ? StartingHealth.serve(
+                settings.http().managementHost(), settings.http().managementPort(), "connecting to Kafka") : null) {
+            kafka = KafkaSetup.start(context, settings.kafka(), settings.topics(), meters::registry, last);
         }
-        DeadLetters deadLetters = bindIngestion(context, settings, meters);
+        DeadLetters deadLetters = bindIngestion(context, settings, meters, last);
         bindQueries(context, settings, meters, deadLetters);
         HealthChecks.kafka(context, kafka.client("telemetry-bridge-health"), settings.topics().all(),
                 kafka::topicDrift);
         HealthChecks.routeReload(context);
-        InFlightBound inFlight = new InFlightBound(settings.http().maxInFlightRequests());
         HttpRoutes routes = new HttpRoutes(context);
         RouteAvailability availability = new RouteAvailability(context, routes);
         context.getManagementStrategy().addEventNotifier(availability);
-        context.addStartupListener(new HttpFrontDoor(settings.http(), inFlight, availability, routes));
+        HttpFrontDoor frontDoor = new HttpFrontDoor(context, settings.http(), inFlight, availability, routes);
+        context.getManagementStrategy().addEventNotifier(frontDoor);
+        context.addStartupListener(frontDoor);
         serveGrpc(context, settings, inFlight, meters, deadLetters, availability);
         HealthChecks.whenFullyStarted(context, ctx -> {
             for (Signal s : Signal.values()) {
@@ -105,10 +109,11 @@ public final class BridgeConfiguration implements CamelConfiguration, AutoClosea
         }
     }
 
-    private DeadLetters bindIngestion(CamelContext context, BridgeSettings settings, BridgeMeters meters) {
+    private DeadLetters bindIngestion(CamelContext context, BridgeSettings settings, BridgeMeters meters,
+            LastRecords last) {
         ObjectMapper mapper = SeedJson.newMapper();
         SeedReader reader = new SeedReader(mapper);
-        TelemetryRecords records = new TelemetryRecords(context, mapper.writer(), kafka.sizeLimit());
+        TelemetryRecords records = new TelemetryRecords(context, mapper.writer(), kafka.sizeLimit(), last);
         long maxBody = settings.http().maxDecompressedBytes();
         int retryAfter = settings.http().retryAfterSeconds();
         Registry registry = context.getRegistry();

@@ -37,7 +37,7 @@ final class FallbackAnswers {
             if (unavailable(ctx)) {
                 return;
             }
-            String path = ctx.request().path();
+            String path = ctx.normalizedPath();
             String allowed = routes.allowed(path);
             if (allowed.isEmpty()) {
                 EarlyAnswer.end(ctx, 404, "no endpoint at " + path, Code.NOT_FOUND);
@@ -46,31 +46,29 @@ final class FallbackAnswers {
                 EarlyAnswer.end(ctx, 405, "only " + allowed + " is allowed here", Code.INVALID_ARGUMENT);
             }
         });
-        for (String path : HttpGuards.PATHS) {
-            // Before platform-http's own handler, which answers a stopping route with a bare 503.
-            router.route(path).order(-2).handler(ctx -> {
-                if (unavailable(ctx)) {
-                    return;
-                }
-                // A request that reached a route just as it stops gets platform-http's bare 500 or 503.
-                ctx.addHeadersEndHandler(v -> retryableWhileUnavailable(ctx));
+        // Before platform-http's own handler, which answers a stopping route with a bare 503.
+        router.route("/*").order(-2).handler(ctx -> {
+            if (unavailable(ctx)) {
+                return;
+            }
+            // A request that reached a route just as it stops gets platform-http's bare 500 or 503.
+            ctx.addHeadersEndHandler(v -> retryableWhileUnavailable(ctx));
+            ctx.next();
+        });
+        // The body handler fails the request with 413 before any route runs.
+        router.route("/*").failureHandler(ctx -> {
+            if (ctx.statusCode() == 413) {
+                EarlyAnswer.end(ctx, 413, "the request body is larger than camel.server.maxBodySize",
+                        Code.RESOURCE_EXHAUSTED);
+            } else {
                 ctx.next();
-            });
-            // The body handler fails the request with 413 before any route runs.
-            router.route(path).failureHandler(ctx -> {
-                if (ctx.statusCode() == 413) {
-                    EarlyAnswer.end(ctx, 413, "the request body is larger than camel.server.maxBodySize",
-                            Code.RESOURCE_EXHAUSTED);
-                } else {
-                    ctx.next();
-                }
-            });
-        }
+            }
+        });
     }
 
     /** Answers 503 with {@code Retry-After} when {@link RouteAvailability} says the path cannot be served now. */
     private boolean unavailable(RoutingContext ctx) {
-        String why = availability.unavailable(ctx.request().path());
+        String why = availability.unavailable(ctx.normalizedPath());
         if (why == null) {
             return false;
         }
@@ -87,7 +85,7 @@ final class FallbackAnswers {
     private void retryableWhileUnavailable(RoutingContext ctx) {
         int status = ctx.response().getStatusCode();
         if ((status == 500 || status == 503) && ctx.response().headers().get("Retry-After") == null
-                && availability.unavailable(ctx.request().path()) != null) {
+                && availability.unavailable(ctx.normalizedPath()) != null) {
             ctx.response().setStatusCode(503).putHeader("Retry-After", String.valueOf(retryAfterSeconds));
         }
     }

@@ -7,15 +7,12 @@ import java.util.Set;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
 
 /**
- * What a request to our paths ({@code /v1/*}, {@code /api/*}) passes before any route sees it, in this order:
+ * What every request passes before any route sees it, in this order:
  * CORS (when origins are configured), tokens ({@link TokenAuth}, when any are configured), the retryable answer
  * of a path that cannot be served now ({@link FallbackAnswers}, order -2), then the in-flight bound
  * ({@link InFlightLimit}). Refused requests take no in-flight slot and their body is never read.
  */
 final class HttpGuards {
-
-    /** The paths of the bridge's routes; anything else is only ever a 404. */
-    static final List<String> PATHS = List.of("/v1/*", "/api/*");
 
     private final HttpAccess access;
     private final HttpRoutes routes;
@@ -34,23 +31,23 @@ final class HttpGuards {
         CorsHandler cors = cors();
         TokenAuth tokens = access.ingestTokens().isEmpty() && access.readTokens().isEmpty() ? null
                 : new TokenAuth(routes, tokens(access.ingestTokens(), "ingest"), tokens(access.readTokens(), "read"));
-        InFlightLimit limit = new InFlightLimit(inFlight, retryAfterSeconds);
-        for (String path : PATHS) {
-            if (cors != null) {
-                if (!access.allowedOrigins().contains("*")) {
-                    // Answers differ by Origin: caches must not serve one origin's answer to another.
-                    router.route(path).order(-4).handler(ctx -> {
-                        ctx.response().headers().add("Vary", "Origin");
-                        ctx.next();
-                    });
-                }
-                router.route(path).order(-4).handler(cors);
+        InFlightLimit limit = new InFlightLimit(inFlight, retryAfterSeconds, routes);
+        // Every path: a route added in YAML on any path is guarded like the bridge's own.
+        String path = "/*";
+        if (cors != null) {
+            if (!access.allowedOrigins().contains("*")) {
+                // Answers differ by Origin: caches must not serve one origin's answer to another.
+                router.route(path).order(-4).handler(ctx -> {
+                    ctx.response().headers().add("Vary", "Origin");
+                    ctx.next();
+                });
             }
-            if (tokens != null) {
-                router.route(path).order(-3).handler(tokens);
-            }
-            router.route(path).order(-1).handler(limit);
+            router.route(path).order(-4).handler(cors);
         }
+        if (tokens != null) {
+            router.route(path).order(-3).handler(tokens);
+        }
+        router.route(path).order(-1).handler(limit);
     }
 
     private CorsHandler cors() {

@@ -1,6 +1,5 @@
 package io.telemetrybridge.http;
 
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -12,8 +11,6 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Route;
-import org.apache.camel.component.platform.http.HttpEndpointModel;
-import org.apache.camel.component.platform.http.PlatformHttpComponent;
 import org.apache.camel.component.platform.http.PlatformHttpEndpoint;
 
 /**
@@ -22,8 +19,9 @@ import org.apache.camel.component.platform.http.PlatformHttpEndpoint;
  *
  * <p>Which tokens a path needs is said by the route's {@code group} in its YAML: {@code ingest} (ingestion
  * tokens), {@code open} (none); any other group, or none, needs the read tokens. So a route added in YAML is
- * protected unless it says otherwise. A path no route serves needs the ingestion tokens under {@code /v1/} and
- * the read tokens elsewhere (its answer, a 404, names no route to a caller without a token).
+ * protected unless it says otherwise, on any path. A path no route serves keeps the tokens of the route that
+ * served it last (a reload or a shutdown is taking that route away: the caller then gets 503, not 401), else
+ * needs the ingestion tokens under {@code /v1/} and the read tokens elsewhere.
  */
 public final class HttpRoutes {
 
@@ -32,7 +30,8 @@ public final class HttpRoutes {
 
     private final CamelContext context;
     private final Map<String, Pattern> patterns = new ConcurrentHashMap<>();
-    private volatile PlatformHttpComponent http;
+    /** Path template -> the access its route last had: kept while a reload or a shutdown removes the route. */
+    private final Map<String, Access> remembered = new ConcurrentHashMap<>();
 
     public HttpRoutes(CamelContext context) {
         this.context = context;
@@ -40,39 +39,59 @@ public final class HttpRoutes {
 
     /**
      * The tokens a {@code method} request to {@code path} needs, from the group of the route serving it (see the
-     * class comment); with no route for that method, from the path's other routes.
+     * class comment); with no route for that method, from the path's other routes; with none at all, from the
+     * route that served the path last (a reload or a shutdown is taking it away), else by the path's prefix.
+     *
+     * @param path the request's normalised path (no dot segments; Vert.x's {@code normalizedPath()})
      */
     public Access access(String method, String path) {
+        String p = withoutTrailingSlash(path);
         Access other = null;
         for (Route route : context.getRoutes()) {
             if (route.getEndpoint() instanceof PlatformHttpEndpoint endpoint
-                    && pattern(endpoint.getPath()).matcher(path).matches()) {
-                String restrict = endpoint.getHttpMethodRestrict();
-                if (restrict == null || restrict.isBlank() || List.of(restrict.split(",")).contains(method)) {
-                    return access(route);
+                    && pattern(endpoint.getPath()).matcher(p).matches()) {
+                Access access = access(route);
+                remembered.put(endpoint.getPath(), access);
+                if (verbs(endpoint).contains(method)) {
+                    return access;
                 }
-                other = other == null ? access(route) : other;
+                other = other == null ? access : other;
             }
         }
         if (other != null) {
             return other;
         }
-        return path.startsWith("/v1/") ? Access.INGEST : Access.READ;
+        for (Map.Entry<String, Access> before : remembered.entrySet()) {
+            if (pattern(before.getKey()).matcher(p).matches()) {
+                return before.getValue();
+            }
+        }
+        return p.startsWith("/v1/") ? Access.INGEST : Access.READ;
     }
 
     /** The methods the routes serve at {@code path}, comma-separated and sorted; empty when no route has it. */
     public String allowed(String path) {
+        String p = withoutTrailingSlash(path);
         Set<String> verbs = new TreeSet<>();
-        for (HttpEndpointModel endpoint : serving(path)) {
-            verbs.addAll(verbs(endpoint));
+        for (Route route : context.getRoutes()) {
+            if (route.getEndpoint() instanceof PlatformHttpEndpoint endpoint
+                    && pattern(endpoint.getPath()).matcher(p).matches()) {
+                verbs.addAll(verbs(endpoint));
+            }
         }
         return String.join(", ", verbs);
     }
 
-    private static List<String> verbs(HttpEndpointModel endpoint) {
-        String v = endpoint.getVerbs();
+    /** A route without {@code httpMethodRestrict} takes any method; GET and POST are the ones it names. */
+    private static List<String> verbs(PlatformHttpEndpoint endpoint) {
+        String v = endpoint.getHttpMethodRestrict();
         return v == null || v.isBlank() ? List.of("GET", "POST")
                 : Arrays.stream(v.split(",")).map(String::trim).toList();
+    }
+
+    /** Vert.x serves {@code /api/v1/metrics/} with the route of {@code /api/v1/metrics}: so must the guards. */
+    private static String withoutTrailingSlash(String path) {
+        return path.length() > 1 && path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
     }
 
     /**
@@ -83,20 +102,6 @@ public final class HttpRoutes {
         return patterns.computeIfAbsent(template, t -> Pattern.compile(Arrays.stream(t.split("/", -1))
                 .map(seg -> seg.startsWith("{") && seg.endsWith("}") ? "[^/]+" : Pattern.quote(seg))
                 .collect(Collectors.joining("/"))));
-    }
-
-    private List<HttpEndpointModel> serving(String path) {
-        PlatformHttpComponent component = http;
-        if (component == null) {
-            http = component = context.getComponent("platform-http", PlatformHttpComponent.class);
-        }
-        List<HttpEndpointModel> out = new ArrayList<>(2);
-        for (HttpEndpointModel endpoint : component.getHttpEndpoints()) {
-            if (pattern(endpoint.getUri()).matcher(path).matches()) {
-                out.add(endpoint);
-            }
-        }
-        return out;
     }
 
     private static Access access(Route route) {

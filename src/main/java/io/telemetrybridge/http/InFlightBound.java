@@ -32,6 +32,11 @@ public final class InFlightBound {
         inFlight.decrementAndGet();
     }
 
+    /** Requests in hand now, over every front door. */
+    public int inUse() {
+        return Math.min(Math.max(inFlight.get(), 0), limit);
+    }
+
     public int limit() {
         return limit;
     }

@@ -10,7 +10,9 @@ import io.vertx.ext.web.RoutingContext;
  * path needs, ingestion or read ones, is {@link HttpRoutes#access}'s answer; a group without tokens configured is
  * open. A request without a known token gets 401 with {@code WWW-Authenticate} (a {@code google.rpc.Status}
  * UNAUTHENTICATED on the OTLP paths). The comparison is {@link BearerTokens}'s; no token ever appears in an
- * answer or a log line. CORS preflight requests ({@code OPTIONS}) pass: browsers send them without credentials.
+ * answer or a log line. The path is the normalised one ({@code /v1/../api} is {@code /api}), as Vert.x routes it.
+ * CORS preflights never get here: the CORS handler before answers them (and without CORS there are none to
+ * let through); any other {@code OPTIONS} request needs a token like the rest.
  */
 final class TokenAuth implements Handler<RoutingContext> {
 
@@ -27,11 +29,7 @@ final class TokenAuth implements Handler<RoutingContext> {
 
     @Override
     public void handle(RoutingContext ctx) {
-        if ("OPTIONS".equals(ctx.request().method().name())) {
-            ctx.next();
-            return;
-        }
-        BearerTokens tokens = switch (routes.access(ctx.request().method().name(), ctx.request().path())) {
+        BearerTokens tokens = switch (routes.access(ctx.request().method().name(), ctx.normalizedPath())) {
             case INGEST -> ingest;
             case READ -> read;
             case OPEN -> null;

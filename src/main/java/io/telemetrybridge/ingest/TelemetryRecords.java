@@ -6,6 +6,7 @@ import io.telemetrybridge.error.OversizedRecordException;
 import io.telemetrybridge.model.KeyedRecord;
 import io.telemetrybridge.kafka.RecordHeaders;
 import io.telemetrybridge.kafka.RecordKeys;
+import io.telemetrybridge.kafka.LastRecords;
 import io.telemetrybridge.kafka.RecordSizeLimit;
 import io.telemetrybridge.model.ExchangeProperties;
 import io.telemetrybridge.model.Signal;
@@ -17,6 +18,7 @@ import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.component.kafka.KafkaConstants;
 import org.apache.camel.support.DefaultMessage;
+import org.apache.camel.support.SynchronizationAdapter;
 
 /**
  * Turns validated items into what the Kafka endpoint sends: a list of messages, one per item, each with the
@@ -28,11 +30,14 @@ public final class TelemetryRecords {
     private final CamelContext context;
     private final ObjectWriter writer;
     private final RecordSizeLimit sizeLimit;
+    private final LastRecords last;
 
-    public TelemetryRecords(CamelContext context, ObjectWriter writer, RecordSizeLimit sizeLimit) {
+    /** @param last where the last record of each body is marked, so that a request alone is sent at once */
+    public TelemetryRecords(CamelContext context, ObjectWriter writer, RecordSizeLimit sizeLimit, LastRecords last) {
         this.context = context;
         this.writer = writer;
         this.sizeLimit = sizeLimit;
+        this.last = last;
     }
 
     /**
@@ -76,6 +81,16 @@ public final class TelemetryRecords {
                 message.setHeader(KafkaConstants.KEY, record.key());
             }
             messages.add(message);
+        }
+        if (!records.isEmpty()) {
+            byte[] lastValue = records.get(records.size() - 1).value();
+            last.mark(lastValue);
+            exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
+                @Override
+                public void onDone(Exchange done) {
+                    last.forget(lastValue);
+                }
+            });
         }
         Message out = exchange.getMessage();
         out.removeHeaders("*");

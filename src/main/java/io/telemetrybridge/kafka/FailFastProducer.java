@@ -39,9 +39,11 @@ final class FailFastProducer implements Producer<Object, Object> {
     private final Producer<Object, Object> delegate;
     private final Map<String, Failure> unavailable = new ConcurrentHashMap<>();
     private final Map<String, Long> available = new ConcurrentHashMap<>();
+    private final LastRecords last;
 
-    FailFastProducer(Producer<Object, Object> delegate) {
+    FailFastProducer(Producer<Object, Object> delegate, LastRecords last) {
         this.delegate = delegate;
+        this.last = last;
     }
 
     Producer<Object, Object> delegate() {
@@ -68,7 +70,13 @@ final class FailFastProducer implements Producer<Object, Object> {
             unavailable.put(record.topic(), new Failure(e, System.nanoTime() + FAIL_FAST_WINDOW.toNanos()));
             return failed(e, callback);
         }
-        return delegate.send(record, callback);
+        Future<RecordMetadata> sent = delegate.send(record, callback);
+        if (last.flushAfter(record.value())) {
+            // The request's records are all appended: send them now rather than after linger.ms. Blocks until
+            // they are acknowledged, which the route waits for anyway.
+            delegate.flush();
+        }
+        return sent;
     }
 
     @Override

@@ -51,10 +51,11 @@ public final class KafkaSetup implements AutoCloseable {
      * routes (the producers first, so pending records are flushed while the broker still runs).
      *
      * @param registry where the producers' meters go (known once the context has started)
+     * @param last     the last records of requests, sent without linger when a request is alone
      * @throws IllegalArgumentException when the cluster refuses the topic settings themselves
      */
     public static KafkaSetup start(CamelContext context, KafkaSettings settings, TopicSettings topics,
-            Supplier<MeterRegistry> registry) throws Exception {
+            Supplier<MeterRegistry> registry, LastRecords last) throws Exception {
         String bootstrap = settings.bootstrapServers();
         EmbeddedKafkaBroker broker = null;
         if (settings.embedded()) {
@@ -78,7 +79,7 @@ public final class KafkaSetup implements AutoCloseable {
             kafka.getConfiguration().setAdditionalProperties(new HashMap<>());
         }
         kafka.getConfiguration().getAdditionalProperties().putAll(settings.security().clientProperties());
-        SharedProducers producers = new SharedProducers(registry);
+        SharedProducers producers = new SharedProducers(registry, last);
         kafka.setKafkaClientFactory(producers.factory());
         context.addService(producers, true, false);
         KafkaSetup setup = new KafkaSetup(settings, topics, bootstrap, broker, kafka.getConfiguration());

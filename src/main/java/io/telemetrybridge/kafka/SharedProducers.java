@@ -27,11 +27,16 @@ public final class SharedProducers extends ServiceSupport {
     private final Map<Properties, FailFastProducer> producers = new ConcurrentHashMap<>();
     private final Factory factory = new Factory();
     private final Supplier<MeterRegistry> registry;
+    private final LastRecords last;
     private final List<KafkaClientMetrics> clientMetrics = new CopyOnWriteArrayList<>();
 
-    /** @param registry where each producer's Kafka client meters ({@code kafka_producer_*}) are bound */
-    public SharedProducers(Supplier<MeterRegistry> registry) {
+    /**
+     * @param registry where each producer's Kafka client meters ({@code kafka_producer_*}) are bound
+     * @param last     the last records of requests, sent without linger when a request is alone
+     */
+    public SharedProducers(Supplier<MeterRegistry> registry, LastRecords last) {
         this.registry = registry;
+        this.last = last;
     }
 
     /** The factory to set on the kafka component ({@code KafkaComponent#setKafkaClientFactory}). */
@@ -59,7 +64,7 @@ public final class SharedProducers extends ServiceSupport {
                 KafkaClientMetrics meters = new KafkaClientMetrics(producer);
                 meters.bindTo(registry.get());
                 clientMetrics.add(meters);
-                return new FailFastProducer(producer);
+                return new FailFastProducer(producer, last);
             });
         }
     }

@@ -13,8 +13,8 @@ import org.slf4j.LoggerFactory;
  * The management port's health answers while the bridge starts and its HTTP servers are not up yet (the embedded
  * broker recovering its log after a crash, topics being checked on a slow cluster): liveness
  * ({@code /observe/health/live}) answers 200 UP, so a probe does not kill a process that is only starting;
- * readiness and everything else answer 503 DOWN with the reason. A plain JDK server, closed before Camel's own
- * management server takes the port. Does nothing when the port cannot be bound (Camel reports that later).
+ * readiness and everything else answer 503 DOWN with the reason. A plain JDK server, closed when Kafka is
+ * connected, before Camel's own management server takes the port (about a second later, while the routes load). Does nothing when the port cannot be bound (Camel reports that later).
  */
 public final class StartingHealth implements AutoCloseable {
 

@@ -94,18 +94,49 @@ class HttpAuthTest {
                 from("platform-http:/api/v1/custom-report").routeId("custom-report").setBody(constant("{}"));
                 from("platform-http:/api/v1/custom-public").routeId("custom-public").routeGroup("open")
                         .setBody(constant("{}"));
+                from("platform-http:/custom/hello").routeId("custom-outside").setBody(constant("{}"));
             }
         });
         try {
+            // Any path, any method: outside /v1 and /api too, and OPTIONS is no way around the token.
+            assertThat(get("/custom/hello", null).statusCode()).isEqualTo(401);
+            assertThat(get("/custom/hello", "Bearer " + READ).statusCode()).isEqualTo(200);
+            assertThat(bridge.send(HttpRequest.newBuilder(bridge.uri("/api/v1/custom-report"))
+                    .method("OPTIONS", HttpRequest.BodyPublishers.noBody()).build()).statusCode()).isEqualTo(401);
             assertThat(get("/api/v1/custom-report", null).statusCode()).isEqualTo(401);
             assertThat(get("/api/v1/custom-report", "Bearer " + INGEST).statusCode()).isEqualTo(401);
             assertThat(get("/api/v1/custom-report", "Bearer " + READ).statusCode()).isEqualTo(200);
             assertThat(get("/api/v1/custom-public", null).statusCode()).isEqualTo(200);
         } finally {
-            for (String id : new String[] {"custom-report", "custom-public"}) {
+            for (String id : new String[] {"custom-report", "custom-public", "custom-outside"}) {
                 bridge.app().context().getRouteController().stopRoute(id);
                 bridge.app().context().removeRoute(id);
             }
+        }
+    }
+
+    @Test
+    void aPathIsJudgedAsVertxRoutesItNormalisedAndWithoutItsTrailingSlash() throws Exception {
+        // A sender's token must not read through dot segments, nor a reader's write through a trailing slash.
+        assertThat(rawStatus("GET", "/v1/../api/v1/stats", INGEST)).isEqualTo(401);
+        assertThat(rawStatus("GET", "/v1/%2e%2e/api/v1/topics", INGEST)).isEqualTo(401);
+        assertThat(rawStatus("GET", "/v1/../api/v1/stats", READ)).isEqualTo(200);
+        assertThat(rawStatus("POST", "/api/v1/metrics/", READ)).isEqualTo(401);
+        assertThat(rawStatus("POST", "/api/v1/../../v1/traces", READ)).isEqualTo(401);
+    }
+
+    /** The status of a request sent byte for byte as written (no client normalises its path). */
+    static int rawStatus(String method, String path, String token) throws Exception {
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", bridge.uri("/").getPort())) {
+            socket.setSoTimeout(10_000);
+            String body = method.equals("POST") ? "{}" : "";
+            String request = method + " " + path + " HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer " + token
+                    + "\r\nContent-Type: application/json\r\nContent-Length: " + body.length()
+                    + "\r\nConnection: close\r\n\r\n" + body;
+            socket.getOutputStream().write(request.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            String status = new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream(),
+                    java.nio.charset.StandardCharsets.US_ASCII)).readLine();
+            return Integer.parseInt(status.split(" ")[1]);
         }
     }
 
