@@ -17,6 +17,7 @@ import org.apache.camel.support.EventNotifierSupport;
  * {@code Retry-After} (a {@code google.rpc.Status} UNAVAILABLE on the OTLP paths) instead of a 404, a 405 or
  * platform-http's bare 503 of a suspended route; OTLP clients retry the former and drop the data on the others:
  * <ul>
+ *   <li>while the bridge starts (the HTTP server listens before the routes run), every request;</li>
  *   <li>from the moment the bridge starts shutting down, every request;</li>
  *   <li>while the consumer of a path's route is suspended or stopping (a reload suspends all routes of a file
  *       first);</li>
@@ -71,6 +72,10 @@ public final class RouteAvailability extends EventNotifierSupport {
     public String unavailable(String path) {
         if (stopping()) {
             return "the bridge is shutting down";
+        }
+        if (context.getStatus().isStarting()) {
+            // The server listens before the routes start: a path is not unknown, only not served yet.
+            return "the bridge is starting";
         }
         long now = System.currentTimeMillis();
         Boolean running = running(path);

@@ -72,7 +72,8 @@ public final class BridgeMeters {
             Map.entry(RETRIED, "Records sent again after a transient Kafka failure (file and timer routes)"),
             Map.entry(PUBLISH_LATENCY, "Time from receiving a request, file chunk or tick to Kafka's "
                     + "acknowledgement of all its records"),
-            Map.entry(REQUEST_BYTES, "Size of HTTP request bodies and gRPC messages as received"),
+            Map.entry(REQUEST_BYTES, "Size of HTTP request bodies as received (compressed if they were) and of "
+                    + "gRPC messages once inflated"),
             Map.entry(GRPC_REQUESTS, "OTLP/gRPC calls answered, by gRPC status code"),
             Map.entry(UNAVAILABLE, "Ingestion requests answered 503 / UNAVAILABLE: Kafka did not take their "
                     + "records in time"),
