@@ -20,6 +20,8 @@ public final class HttpErrors {
 
     private static final Logger LOG = LoggerFactory.getLogger(HttpErrors.class);
 
+    private final Throttled refusals = new Throttled();
+    private final Throttled unreadable = new Throttled();
     private final int retryAfterSeconds;
     private final BridgeMeters meters;
 
@@ -73,7 +75,7 @@ public final class HttpErrors {
     public void unavailable(Exchange exchange) throws Exception {
         Exception e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
         meters.unavailable(exchange.getProperty(ExchangeProperties.SIGNAL, Signal.class), Source.HTTP);
-        LOG.warn("Kafka did not accept records for {}: {}", exchange.getFromRouteId(), e.getMessage());
+        refusals.warn(LOG, "Kafka did not accept records for {}: {}", exchange.getFromRouteId(), e.getMessage());
         respond(exchange, ErrorBody.of(503, "Kafka is not accepting records now (" + e.getMessage()
                 + "); retry after " + retryAfterSeconds + " s"));
         exchange.getMessage().setHeader("Retry-After", String.valueOf(retryAfterSeconds));
@@ -82,7 +84,7 @@ public final class HttpErrors {
     /** 503 with {@code Retry-After} for a read (query, stats, cluster, topics): Kafka cannot be read now. */
     public void unreadable(Exchange exchange) throws Exception {
         Exception e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
-        LOG.warn("Kafka could not be read for {}: {}", exchange.getFromRouteId(), e.getMessage());
+        unreadable.warn(LOG, "Kafka could not be read for {}: {}", exchange.getFromRouteId(), e.getMessage());
         respond(exchange, ErrorBody.of(503, "Kafka cannot be read now (" + e.getMessage() + "); retry after "
                 + retryAfterSeconds + " s"));
         exchange.getMessage().setHeader("Retry-After", String.valueOf(retryAfterSeconds));

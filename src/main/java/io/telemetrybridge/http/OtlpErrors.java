@@ -21,6 +21,7 @@ public final class OtlpErrors {
 
     private static final Logger LOG = LoggerFactory.getLogger(OtlpErrors.class);
 
+    private final Throttled refusals = new Throttled();
     private final int retryAfterSeconds;
     private final BridgeMeters meters;
 
@@ -47,7 +48,7 @@ public final class OtlpErrors {
         Exception e = caught(exchange);
         meters.unavailable(exchange.getProperty(ExchangeProperties.SIGNAL, Signal.class),
                 exchange.getProperty(ExchangeProperties.SOURCE, Source.OTLP_HTTP, Source.class));
-        LOG.warn("Kafka did not accept records for {}: {}", exchange.getFromRouteId(), e.getMessage());
+        refusals.warn(LOG, "Kafka did not accept records for {}: {}", exchange.getFromRouteId(), e.getMessage());
         respond(exchange, 503, Code.UNAVAILABLE, "Kafka is not accepting records now (" + e.getMessage()
                 + "); retry after " + retryAfterSeconds + " s");
         exchange.getMessage().setHeader("Retry-After", String.valueOf(retryAfterSeconds));

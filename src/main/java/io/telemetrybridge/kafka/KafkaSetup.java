@@ -146,7 +146,8 @@ public final class KafkaSetup implements AutoCloseable {
                     attempt.run();
                     retry.shutdown();
                 } catch (RuntimeException again) {
-                    LOG.warn("Still cannot create topics: {}", again.getMessage());
+                    // Said once above; the kafka readiness check tells the state meanwhile.
+                    LOG.debug("Still cannot create topics: {}", again.getMessage());
                 }
             }, TOPIC_RETRY_SECONDS, TOPIC_RETRY_SECONDS, TimeUnit.SECONDS);
         }

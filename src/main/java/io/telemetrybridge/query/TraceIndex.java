@@ -37,6 +37,8 @@ public final class TraceIndex implements AutoCloseable {
     private final int maxSpans;
     private final Map<Integer, PartitionIndex> partitions = new HashMap<>();
     private volatile boolean running = true;
+    /** Interruptions since the index last followed its topic (only the first is logged as a warning). */
+    private int interrupted;
     private volatile Consumer<byte[], byte[]> current;
     private Thread thread;
 
@@ -123,7 +125,12 @@ public final class TraceIndex implements AutoCloseable {
                 // close() asked the consumer to stop
             } catch (RuntimeException e) {
                 if (running) {
-                    LOG.warn("Trace index of {} interrupted ({}); starting again in 5 s", topic, e.toString());
+                    // Once per outage: while Kafka stays away the kafka readiness check says so.
+                    if (interrupted++ == 0) {
+                        LOG.warn("Trace index of {} interrupted ({}); starting again every 5 s", topic, e.toString());
+                    } else {
+                        LOG.debug("Trace index of {} still interrupted ({})", topic, e.toString());
+                    }
                     sleep(5000);
                 }
             }
@@ -194,6 +201,7 @@ public final class TraceIndex implements AutoCloseable {
             }
         }
         LOG.info("Trace index follows {} partitions of {}", all.size(), topic);
+        interrupted = 0;
     }
 
     /** Forgets the oldest segment of the partition holding the most until the index fits. */
