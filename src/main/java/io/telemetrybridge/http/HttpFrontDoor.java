@@ -42,17 +42,9 @@ public final class HttpFrontDoor extends EventNotifierSupport implements Startup
         this.inFlight = inFlight;
         this.availability = availability;
         this.routes = routes;
-        setIgnoreExchangeEvents(true);
-        setIgnoreExchangeCreatedEvent(true);
-        setIgnoreExchangeCompletedEvent(true);
-        setIgnoreExchangeFailedEvents(true);
-        setIgnoreExchangeRedeliveryEvents(true);
-        setIgnoreExchangeSendingEvents(true);
-        setIgnoreExchangeSentEvents(true);
-        setIgnoreExchangeAsyncProcessingStartedEvents(true);
-        setIgnoreStepEvents(true);
+        // Context events only.
+        LifecycleEvents.withoutExchangeEvents(this);
         setIgnoreRouteEvents(true);
-        setIgnoreServiceEvents(true);
     }
 
     @Override

@@ -44,19 +44,10 @@ public final class RouteAvailability extends EventNotifierSupport {
     public RouteAvailability(CamelContext context, HttpRoutes routes) {
         this.context = context;
         this.routes = routes;
-        // Only route events: with exchange events on, Camel would build several event objects per exchange.
+        // Route events only.
+        LifecycleEvents.withoutExchangeEvents(this);
         setIgnoreCamelContextEvents(true);
         setIgnoreCamelContextInitEvents(true);
-        setIgnoreServiceEvents(true);
-        setIgnoreExchangeEvents(true);
-        setIgnoreExchangeCreatedEvent(true);
-        setIgnoreExchangeCompletedEvent(true);
-        setIgnoreExchangeFailedEvents(true);
-        setIgnoreExchangeRedeliveryEvents(true);
-        setIgnoreExchangeSendingEvents(true);
-        setIgnoreExchangeSentEvents(true);
-        setIgnoreExchangeAsyncProcessingStartedEvents(true);
-        setIgnoreStepEvents(true);
     }
 
     /** Whether the bridge is shutting down (or stopped): nothing new is taken any more. */
