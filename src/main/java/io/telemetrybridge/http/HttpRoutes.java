@@ -1,5 +1,6 @@
 package io.telemetrybridge.http;
 
+import io.vertx.ext.web.RoutingContext;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -27,6 +28,8 @@ public final class HttpRoutes {
 
     /** Which tokens a path needs ({@code bridge.http.auth.*}). */
     public enum Access { INGEST, READ, OPEN }
+
+    private static final String ACCESS = "telemetryAccess";
 
     private final CamelContext context;
     private final Map<String, Pattern> patterns = new ConcurrentHashMap<>();
@@ -67,6 +70,19 @@ public final class HttpRoutes {
             }
         }
         return p.startsWith("/v1/") ? Access.INGEST : Access.READ;
+    }
+
+    /**
+     * {@link #access(String, String)} of a request, looked up once per request (the token check and the in-flight
+     * bound both ask).
+     */
+    public Access access(RoutingContext ctx) {
+        Access known = ctx.get(ACCESS);
+        if (known == null) {
+            known = access(ctx.request().method().name(), ctx.normalizedPath());
+            ctx.put(ACCESS, known);
+        }
+        return known;
     }
 
     /** The methods the routes serve at {@code path}, comma-separated and sorted; empty when no route has it. */

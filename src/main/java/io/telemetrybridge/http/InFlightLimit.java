@@ -25,7 +25,7 @@ final class InFlightLimit implements Handler<RoutingContext> {
     @Override
     public void handle(RoutingContext ctx) {
         // Reads have their own bound (bridge.query.max-concurrent): only ingestion takes a slot.
-        if (routes.access(ctx.request().method().name(), ctx.normalizedPath()) != HttpRoutes.Access.INGEST) {
+        if (routes.access(ctx) != HttpRoutes.Access.INGEST) {
             ctx.next();
             return;
         }

@@ -29,7 +29,7 @@ final class TokenAuth implements Handler<RoutingContext> {
 
     @Override
     public void handle(RoutingContext ctx) {
-        BearerTokens tokens = switch (routes.access(ctx.request().method().name(), ctx.normalizedPath())) {
+        BearerTokens tokens = switch (routes.access(ctx)) {
             case INGEST -> ingest;
             case READ -> read;
             case OPEN -> null;
