@@ -25,6 +25,10 @@ import io.telemetrybridge.ingest.TelemetryRecords;
 import io.telemetrybridge.kafka.ClusterInfo;
 import io.telemetrybridge.kafka.ConsumerPool;
 import io.telemetrybridge.kafka.KafkaSetup;
+import io.telemetrybridge.kafka.RoutedTopics;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
 import io.telemetrybridge.kafka.LastRecords;
 import io.telemetrybridge.model.Signal;
 import io.telemetrybridge.observe.BridgeMeters;
@@ -80,9 +84,16 @@ public final class BridgeConfiguration implements CamelConfiguration, AutoClosea
                 settings.http().managementHost(), settings.http().managementPort(), "connecting to Kafka") : null) {
             kafka = KafkaSetup.start(context, settings.kafka(), settings.topics(), meters::registry, last);
         }
-        DeadLetters deadLetters = bindIngestion(context, settings, meters, last);
-        bindQueries(context, settings, meters, deadLetters);
-        HealthChecks.kafka(context, kafka.client("telemetry-bridge-health"), settings.topics().all(),
+        RoutedTopics routed = new RoutedTopics(kafka.client("telemetry-bridge-routed-topics"), settings.topics(),
+                settings.kafka().adminTimeoutMs());
+        Supplier<List<String>> topics = () -> {
+            List<String> all = new ArrayList<>(settings.topics().all());
+            all.addAll(routed.topics());
+            return all;
+        };
+        DeadLetters deadLetters = bindIngestion(context, settings, meters, last, routed);
+        bindQueries(context, settings, meters, deadLetters, topics);
+        HealthChecks.kafka(context, kafka.client("telemetry-bridge-health"), topics,
                 kafka::topicDrift);
         HealthChecks.routeReload(context);
         HttpRoutes routes = new HttpRoutes(context);
@@ -110,10 +121,10 @@ public final class BridgeConfiguration implements CamelConfiguration, AutoClosea
     }
 
     private DeadLetters bindIngestion(CamelContext context, BridgeSettings settings, BridgeMeters meters,
-            LastRecords last) {
+            LastRecords last, RoutedTopics routed) {
         ObjectMapper mapper = SeedJson.newMapper();
         SeedReader reader = new SeedReader(mapper);
-        TelemetryRecords records = new TelemetryRecords(context, mapper.writer(), kafka.sizeLimit(), last);
+        TelemetryRecords records = new TelemetryRecords(context, mapper.writer(), kafka.sizeLimit(), last, routed);
         long maxBody = settings.http().maxDecompressedBytes();
         int retryAfter = settings.http().retryAfterSeconds();
         Registry registry = context.getRegistry();
@@ -123,7 +134,7 @@ public final class BridgeConfiguration implements CamelConfiguration, AutoClosea
         DeadLetters deadLetters = new DeadLetters(context, meters, settings.deadLetters().maxPayloadBytes(),
                 settings.deadLetters().folder());
         registry.bind("deadLetters", deadLetters);
-        registry.bind("httpIngest", new HttpIngest(reader, records, meters, mapper, maxBody));
+        registry.bind("httpIngest", new HttpIngest(reader, records, meters, mapper, maxBody, deadLetters));
         InboxLocks locks = new InboxLocks(settings.file().orphanLockMs());
         locks.keep(settings.file().inbox(),
                 context.getExecutorServiceManager().newSingleThreadScheduledExecutor(this, "inbox-locks"));
@@ -160,7 +171,7 @@ public final class BridgeConfiguration implements CamelConfiguration, AutoClosea
 
     /** Binds {@code queryHttp} and {@code operateApi}: the read side, its consumers and threads (closed on stop). */
     private void bindQueries(CamelContext context, BridgeSettings settings, BridgeMeters meters,
-            DeadLetters deadLetters) throws Exception {
+            DeadLetters deadLetters, Supplier<List<String>> topics) throws Exception {
         QuerySettings q = settings.query();
         ObjectMapper mapper = SeedJson.newMapper();
         ConsumerPool pool = new ConsumerPool(kafka.client("telemetry-bridge-query"),
@@ -180,7 +191,7 @@ public final class BridgeConfiguration implements CamelConfiguration, AutoClosea
                 q.limits().maxLimit()));
         ClusterInfo cluster = new ClusterInfo(kafka.client("telemetry-bridge-operate"), Duration.ofSeconds(5));
         context.getRegistry().bind("operateApi", new OperateApi(new BridgeStats(meters), cluster,
-                settings.topics().all(), mapper));
+                topics, mapper));
         context.addService(new ServiceSupport() {
             @Override
             protected void doStop() {

@@ -47,6 +47,11 @@ public record DeadLetter(String signal, Source source, String routeId, Exception
                 .with("grpc.method", exchange.getProperty(ExchangeProperties.GRPC_METHOD, String.class));
     }
 
+    /** The same letter holding {@code bytes} (for example the part of a request that was refused). */
+    public DeadLetter withPayload(byte[] bytes) {
+        return new DeadLetter(signal, source, routeId, reason, bytes, context);
+    }
+
     /** Adds a source-specific detail (ignored when {@code value} is null). */
     public DeadLetter with(String key, Object value) {
         if (value != null) {

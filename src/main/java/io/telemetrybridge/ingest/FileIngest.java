@@ -8,6 +8,7 @@ import io.telemetrybridge.kafka.RecordHeaders;
 import io.telemetrybridge.model.ExchangeProperties;
 import io.telemetrybridge.model.KeyedRecord;
 import io.telemetrybridge.model.Signal;
+import io.telemetrybridge.rules.RuleSet;
 import io.telemetrybridge.model.Source;
 import io.telemetrybridge.observe.BridgeMeters;
 import java.io.Closeable;
@@ -117,7 +118,7 @@ public final class FileIngest {
         exchange.setProperty(PATH, file);
         locks.reading(exchange, file);
         if (!InboxFiles.lines(name)) {
-            return List.of(new Chunk(s, file, readBatch(s, file), List.of(), null)).iterator();
+            return List.of(new Chunk(s, file, readBatch(s, file, RuleSet.find(exchange, null)), List.of(), null)).iterator();
         }
         FileProgress from = FileProgress.resume(file);
         if (from.offset() > 0) {
@@ -126,7 +127,7 @@ public final class FileIngest {
         }
         JsonlChunks lines = new JsonlChunks(file, from.offset(), from.line(), limits.chunkRecords(),
                 limits.chunkBytes(), limits.maxLineBytes());
-        return new ChunkIterator(lines, s, file, name, exchange.getFromRouteId(), from);
+        return new ChunkIterator(lines, s, file, name, exchange.getFromRouteId(), from, RuleSet.find(exchange, null));
     }
 
     /** Split step: the chunk's records become the body, with our record headers only. */
@@ -150,6 +151,7 @@ public final class FileIngest {
             LOG.warn("{}: {} bad line(s) skipped, {} record(s) published", chunk.file().getFileName(),
                     chunk.badLines().size(), chunk.records().size());
         }
+        TelemetryRecords.refused(exchange).forEach(deadLetters::publish);
         if (chunk.progress() != null) {
             chunk.progress().save(chunk.file());
         }
@@ -180,7 +182,14 @@ public final class FileIngest {
                 .with("file.moved.to", errorDir.resolve(archive)));
     }
 
-    private List<KeyedRecord> readBatch(Signal signal, Path file) throws IOException {
+    /** Adds {@code record} unless a drop rule left its item out (null). */
+    private static void add(List<KeyedRecord> batch, KeyedRecord record) {
+        if (record != null) {
+            batch.add(record);
+        }
+    }
+
+    private List<KeyedRecord> readBatch(Signal signal, Path file, RuleSet rules) throws IOException {
         long size = Files.size(file);
         if (size > limits.maxBatchBytes()) {
             throw new InvalidInputException("", "the batch file is " + size + " bytes, over bridge.file.max-batch-bytes ("
@@ -202,7 +211,7 @@ public final class FileIngest {
         }
         List<KeyedRecord> batch = new ArrayList<>(items.size());
         for (int i = 0; i < items.size(); i++) {
-            batch.add(records.encode(signal, items.get(i), signal.id() + "[" + i + "]"));
+            add(batch, records.encode(signal, items.get(i), signal.id() + "[" + i + "]", rules));
         }
         return batch;
     }
@@ -215,8 +224,11 @@ public final class FileIngest {
         private final String name;
         private final String routeId;
         private final FileProgress progress;
+        private final RuleSet rules;
 
-        ChunkIterator(JsonlChunks lines, Signal signal, Path file, String name, String routeId, FileProgress progress) {
+        ChunkIterator(JsonlChunks lines, Signal signal, Path file, String name, String routeId, FileProgress progress,
+                RuleSet rules) {
+            this.rules = rules;
             this.lines = lines;
             this.signal = signal;
             this.file = file;
@@ -278,12 +290,12 @@ public final class FileIngest {
                     if (ascii(raw)) {
                         // Plain ASCII is valid UTF-8: parsed from its bytes, without decoding it first.
                         if (!blank(raw)) {
-                            batch.add(records.encode(signal, reader.readItem(signal, raw), ""));
+                            add(batch, records.encode(signal, reader.readItem(signal, raw), "", rules));
                         }
                     } else {
                         String text = utf8(ByteBuffer.wrap(raw));
                         if (!text.isBlank()) {
-                            batch.add(records.encode(signal, reader.readItem(signal, text), ""));
+                            add(batch, records.encode(signal, reader.readItem(signal, text), "", rules));
                         }
                     }
                 } catch (InvalidInputException e) {

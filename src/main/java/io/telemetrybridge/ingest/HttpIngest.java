@@ -8,6 +8,8 @@ import io.telemetrybridge.error.RequestTooLargeException;
 import io.telemetrybridge.codec.MediaTypes;
 import io.telemetrybridge.codec.SeedReader;
 import io.telemetrybridge.error.UnsupportedMediaTypeException;
+import io.telemetrybridge.deadletter.DeadLetter;
+import io.telemetrybridge.deadletter.DeadLetters;
 import io.telemetrybridge.model.Signal;
 import io.telemetrybridge.model.Source;
 import io.telemetrybridge.observe.BridgeMeters;
@@ -29,10 +31,12 @@ public final class HttpIngest {
     private final BridgeMeters meters;
     private final ObjectMapper mapper;
     private final long maxDecompressedBytes;
+    private final DeadLetters deadLetters;
 
     /** @param maxDecompressedBytes largest body once decompressed ({@code bridge.http.max-decompressed-bytes}) */
     public HttpIngest(SeedReader reader, TelemetryRecords records, BridgeMeters meters, ObjectMapper mapper,
-            long maxDecompressedBytes) {
+            long maxDecompressedBytes, DeadLetters deadLetters) {
+        this.deadLetters = deadLetters;
         this.maxDecompressedBytes = maxDecompressedBytes;
         this.reader = reader;
         this.records = records;
@@ -75,9 +79,12 @@ public final class HttpIngest {
     /** Writes the seed's write result once Kafka acknowledged every record of the request. */
     public void written(Exchange exchange) throws Exception {
         int count = meters.published(exchange);
+        // Records a routing rule could not send: in the dead-letter queue, and counted as failed.
+        List<DeadLetter> refused = TelemetryRecords.refused(exchange);
+        refused.forEach(deadLetters::publish);
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("records_written", count);
-        result.put("records_failed", 0);
+        result.put("records_failed", refused.size());
         result.put("duration_ms", System.currentTimeMillis() - exchange.getClock().getCreated());
         HttpAnswer.write(exchange, 200, "application/json", mapper.writeValueAsBytes(result));
     }

@@ -24,6 +24,7 @@ import io.telemetrybridge.otlp.OtlpEncoding;
 import io.telemetrybridge.otlp.OtlpJsonWriter;
 import io.telemetrybridge.otlp.OtlpRequests;
 import io.telemetrybridge.otlp.OtlpValidation;
+import io.telemetrybridge.rules.RuleSet;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -98,11 +99,31 @@ public final class OtlpIngest {
         }
         OtlpValidation.Result valid = OtlpValidation.check(s, request);
         OtlpEncoding encoding = encodings.get(s);
-        OtlpEncoding.Fitted fitted = encoding.encode(s, valid.request(), sizeLimit.fitting(s));
+        RuleSet rules = RuleSet.find(exchange, TelemetryRecords.tenant(exchange));
         long rejected = valid.rejected();
         String message = valid.message();
-        List<KeyedRecord> publish = fitted.records();
         List<DeadLetter> oversized = new ArrayList<>();
+        List<KeyedRecord> publish = new ArrayList<>();
+        List<OtlpEncoding.TooLarge> tooLargeAll = new ArrayList<>();
+        for (RuleSet.Routed part : rules.route(s, rules.apply(s, valid.request()))) {
+            String refusal = records.refusal(s, part.topic(), rules);
+            if (refusal != null) {
+                // Not for this bridge to send: the items go to the dead-letter queue, reported as partial success.
+                long items = OtlpValidation.items(s, part.request());
+                rejected += items;
+                message = (message == null ? "" : message + "; ") + items + " item(s) refused: " + refusal;
+                oversized.add(DeadLetter.ofRequest(exchange, source, new InvalidInputException("", refusal))
+                        .withPayload(part.request().toByteArray())
+                        .with("record.topic", part.topic()).with("record.items", items));
+                continue;
+            }
+            OtlpEncoding.Fitted f = encoding.encode(s, part.request(), sizeLimit.fitting(s));
+            for (KeyedRecord r : f.records()) {
+                publish.add(part.topic() == null && part.key() == null ? r : addressed(r, part));
+            }
+            tooLargeAll.addAll(f.tooLarge());
+        }
+        OtlpEncoding.Fitted fitted = new OtlpEncoding.Fitted(publish, tooLargeAll);
         long tooLargeItems = 0;
         long unlistedItems = 0;
         for (OtlpEncoding.TooLarge tooLarge : fitted.tooLarge()) {
@@ -150,6 +171,7 @@ public final class OtlpIngest {
         // Only now: a request answered 503 and sent again must not dead-letter its items twice.
         List<?> oversized = exchange.getProperty(OVERSIZED, List.of(), List.class);
         oversized.forEach(letter -> deadLetters.publish((DeadLetter) letter));
+        TelemetryRecords.refused(exchange).forEach(deadLetters::publish);
         Signal signal = exchange.getProperty(ExchangeProperties.SIGNAL, Signal.class);
         long rejected = exchange.getProperty(REJECTED, 0L, Long.class);
         if (rejected > 0) {
@@ -174,6 +196,12 @@ public final class OtlpIngest {
                     : ExportLogsServiceResponse.newBuilder().setPartialSuccess(ExportLogsPartialSuccess.newBuilder()
                             .setRejectedLogRecords(rejected).setErrorMessage(message)).build();
         };
+    }
+
+    /** {@code r} with the part's topic and, when the routing sets keys, its key (empty: no key). */
+    private static KeyedRecord addressed(KeyedRecord r, RuleSet.Routed part) {
+        String key = part.key() == null ? r.key() : part.key().isEmpty() ? null : part.key();
+        return new KeyedRecord(key, r.value(), part.topic());
     }
 
     /** Where the request came in: the door's {@link ExchangeProperties#SOURCE}, else OTLP/HTTP. */

@@ -2,7 +2,12 @@ package io.telemetrybridge.ingest;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectWriter;
+import io.telemetrybridge.deadletter.DeadLetter;
+import io.telemetrybridge.error.InvalidInputException;
 import io.telemetrybridge.error.OversizedRecordException;
+import io.telemetrybridge.kafka.RoutedTopics;
+import io.telemetrybridge.rules.RecordRouting;
+import io.telemetrybridge.rules.RuleSet;
 import io.telemetrybridge.model.KeyedRecord;
 import io.telemetrybridge.kafka.RecordHeaders;
 import io.telemetrybridge.kafka.RecordKeys;
@@ -27,29 +32,59 @@ import org.apache.camel.support.SynchronizationAdapter;
  */
 public final class TelemetryRecords {
 
+    private static final String REFUSED = "telemetryRefusedRecords";
+
     private final CamelContext context;
     private final ObjectWriter writer;
     private final RecordSizeLimit sizeLimit;
     private final LastRecords last;
+    private final RoutedTopics routedTopics;
 
-    /** @param last where the last record of each body is marked, so that a request alone is sent at once */
-    public TelemetryRecords(CamelContext context, ObjectWriter writer, RecordSizeLimit sizeLimit, LastRecords last) {
+    /**
+     * @param last         where the last record of each body is marked, so that a request alone is sent at once
+     * @param routedTopics the topics routing rules choose, checked or created before records go to them
+     */
+    public TelemetryRecords(CamelContext context, ObjectWriter writer, RecordSizeLimit sizeLimit, LastRecords last,
+            RoutedTopics routedTopics) {
         this.context = context;
         this.writer = writer;
         this.sizeLimit = sizeLimit;
         this.last = last;
+        this.routedTopics = routedTopics;
     }
 
     /**
-     * One seed item as a record: its JSON, keyed by {@link RecordKeys}.
+     * One seed item as a record: the route's rules applied ({@link RuleSet}), its JSON, keyed by
+     * {@link RecordKeys} unless a routing rule sets topic or key.
      *
+     * @return the record, or null when a drop rule leaves the item out
      * @throws OversizedRecordException if the record would exceed the size limit of {@code signal}'s topic
      *         ({@link RecordSizeLimit})
      */
-    public KeyedRecord encode(Signal signal, Object item, String path) {
-        KeyedRecord record = new KeyedRecord(RecordKeys.of(item), json(item));
+    public KeyedRecord encode(Signal signal, Object item, String path, RuleSet rules) {
+        Object kept = rules.apply(signal, item);
+        if (kept == null) {
+            return null;
+        }
+        KeyedRecord record = rules.route(signal, kept, new KeyedRecord(RecordKeys.of(kept), json(kept)));
         sizeLimit.check(signal, record, path);
         return record;
+    }
+
+    /**
+     * Why {@code rules}' routing may not send records of {@code signal} to {@code topic} (see
+     * {@link RoutedTopics#refusal}), or null when it may.
+     */
+    public String refusal(Signal signal, String topic, RuleSet rules) {
+        RecordRouting r = rules.routing();
+        return topic == null || r == null ? null
+                : routedTopics.refusal(signal, topic, r.template(), r.maxTopics(), r.createMissing());
+    }
+
+    /** Dead letters of records refused by routing ({@link #toBody}), to be written once the request is answered. */
+    @SuppressWarnings("unchecked")
+    public static List<DeadLetter> refused(Exchange exchange) {
+        return exchange.getProperty(REFUSED, List.of(), List.class);
     }
 
     /**
@@ -59,8 +94,12 @@ public final class TelemetryRecords {
      */
     public void toBody(Exchange exchange, Signal signal, Source source, List<?> items) {
         List<KeyedRecord> records = new ArrayList<>(items.size());
+        RuleSet rules = RuleSet.find(exchange, tenant(exchange));
         for (int i = 0; i < items.size(); i++) {
-            records.add(encode(signal, items.get(i), signal.id() + "[" + i + "]"));
+            KeyedRecord r = encode(signal, items.get(i), signal.id() + "[" + i + "]", rules);
+            if (r != null) {
+                records.add(r);
+            }
         }
         toBody(exchange, signal, source, "application/json", RecordHeaders.SEED_SCHEMA_VERSION, records);
     }
@@ -73,15 +112,31 @@ public final class TelemetryRecords {
      */
     public void toBody(Exchange exchange, Signal signal, Source source, String contentType, String schemaVersion,
             List<KeyedRecord> records) {
+        RuleSet rules = RuleSet.find(exchange, tenant(exchange));
         List<Message> messages = new ArrayList<>(records.size());
+        List<KeyedRecord> sent = new ArrayList<>(records.size());
+        List<DeadLetter> refused = new ArrayList<>();
         for (KeyedRecord record : records) {
+            String refusal = refusal(signal, record.topic(), rules);
+            if (refusal != null) {
+                refused.add(DeadLetter.of(signal.id(), source, exchange.getFromRouteId(),
+                        new InvalidInputException("", refusal), record.value())
+                        .with("record.topic", record.topic()).with("record.key", record.key()));
+                continue;
+            }
             DefaultMessage message = new DefaultMessage(context);
             message.setBody(record.value());
             if (record.key() != null) {
                 message.setHeader(KafkaConstants.KEY, record.key());
             }
+            if (record.topic() != null) {
+                message.setHeader(KafkaConstants.OVERRIDE_TOPIC, record.topic());
+            }
             messages.add(message);
+            sent.add(record);
         }
+        records = sent;
+        exchange.setProperty(REFUSED, refused);
         if (!records.isEmpty()) {
             byte[] lastValue = records.get(records.size() - 1).value();
             last.mark(lastValue);
@@ -98,10 +153,22 @@ public final class TelemetryRecords {
         out.setHeader(RecordHeaders.SOURCE, source.id());
         out.setHeader(RecordHeaders.CONTENT_TYPE, contentType);
         out.setHeader(RecordHeaders.SCHEMA_VERSION, schemaVersion);
+        if (rules.tenant() != null) {
+            out.setHeader(RecordHeaders.TENANT, rules.tenant());
+        }
+        rules.headers().forEach(out::setHeader);
         out.setBody(messages);
         exchange.setProperty(ExchangeProperties.SIGNAL, signal);
         exchange.setProperty(ExchangeProperties.SOURCE, source);
         exchange.setProperty(ExchangeProperties.COUNT, messages.size());
+    }
+
+    /**
+     * The tenant of the exchange's request, as the token check found it (exchange property
+     * {@link ExchangeProperties#TENANT}); null without one.
+     */
+    public static String tenant(Exchange exchange) {
+        return exchange.getProperty(ExchangeProperties.TENANT, String.class);
     }
 
     private byte[] json(Object item) {

@@ -14,6 +14,8 @@ public final class RecordHeaders {
     public static final String CONTENT_TYPE = "content-type";
     /** Version of the record value's shape; {@code 1} is the seed's record shape. */
     public static final String SCHEMA_VERSION = "telemetry.schema-version";
+    /** The tenant of the request, from its token (docs/routing.md, "Tenants"); absent without one. */
+    public static final String TENANT = "telemetry.tenant";
 
     /** Current value of {@link #SCHEMA_VERSION}. */
     public static final String SEED_SCHEMA_VERSION = "1";

@@ -51,6 +51,8 @@ public final class BridgeMeters {
     public static final String REJECTED = "telemetry.bridge.records.rejected";
     public static final String DEAD_LETTERED = "telemetry.bridge.records.dead_lettered";
     public static final String DROPPED = "telemetry.bridge.records.dropped";
+    public static final String RULE_DROPPED = "telemetry.bridge.rule.dropped";
+    public static final String RULE_REDACTED = "telemetry.bridge.rule.redacted";
     public static final String RETRIED = "telemetry.bridge.records.retried";
     public static final String PUBLISH_LATENCY = "telemetry.bridge.publish.latency";
     public static final String REQUEST_BYTES = "telemetry.bridge.request.bytes";
@@ -68,6 +70,8 @@ public final class BridgeMeters {
                     + "file line)"),
             Map.entry(DEAD_LETTERED, "Dead letters written, to the dead-letter topic (target kafka) or the "
                     + "local folder (target folder)"),
+            Map.entry(RULE_DROPPED, "Items (spans, data points, log records) left out by a drop rule of a route"),
+            Map.entry(RULE_REDACTED, "Attributes removed or hashed by an attribute rule of a route"),
             Map.entry(DROPPED, "Records of the bridge's own timer sources given up after retries"),
             Map.entry(RETRIED, "Records sent again after a transient Kafka failure (file and timer routes)"),
             Map.entry(PUBLISH_LATENCY, "Time from receiving a request, file chunk or tick to Kafka's "
@@ -148,6 +152,18 @@ public final class BridgeMeters {
      * Redelivery step ({@code onRedeliveryRef: retryCounter} in the route configurations): counts the exchange's
      * records (properties set by {@code TelemetryRecords}) as retried.
      */
+    /** Items a route's drop rule {@code rule} left out. */
+    public void ruleDropped(String rule, Signal signal, long n) {
+        Counter.builder(RULE_DROPPED).description(HELP.get(RULE_DROPPED)).tag("rule", rule)
+                .tag("signal", signal.id()).register(registry()).increment(n);
+    }
+
+    /** Attributes a route's attribute rule {@code rule} removed or hashed. */
+    public void ruleRedacted(String rule, Signal signal, long n) {
+        Counter.builder(RULE_REDACTED).description(HELP.get(RULE_REDACTED)).tag("rule", rule)
+                .tag("signal", signal.id()).register(registry()).increment(n);
+    }
+
     public void retried(Exchange exchange) {
         Signal signal = exchange.getProperty(ExchangeProperties.SIGNAL, Signal.class);
         if (signal != null) {

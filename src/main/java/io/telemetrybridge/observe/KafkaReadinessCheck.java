@@ -36,7 +36,7 @@ public final class KafkaReadinessCheck extends AbstractHealthCheck implements Au
     private record Observation(boolean up, Map<String, Object> details, String message) {}
 
     private final Map<String, Object> adminConfig;
-    private final Collection<String> topics;
+    private final Supplier<List<String>> topics;
     private final Duration timeout;
     private final Supplier<List<String>> drift;
     private static final Logger LOG = LoggerFactory.getLogger(KafkaReadinessCheck.class);
@@ -45,13 +45,16 @@ public final class KafkaReadinessCheck extends AbstractHealthCheck implements Au
     private volatile Admin admin;
     private ScheduledExecutorService scheduler;
 
-    /** @param drift differences between existing topics and their settings, shown in the details (still UP) */
-    public KafkaReadinessCheck(Map<String, Object> adminConfig, Collection<String> topics, Duration timeout,
+    /**
+     * @param topics the topics that must exist: the configured ones and those routing rules created since
+     * @param drift  differences between existing topics and their settings, shown in the details (still UP)
+     */
+    public KafkaReadinessCheck(Map<String, Object> adminConfig, Supplier<List<String>> topics, Duration timeout,
             Supplier<List<String>> drift) {
         super("bridge", "kafka");
         this.drift = drift;
         this.adminConfig = adminConfig;
-        this.topics = List.copyOf(topics);
+        this.topics = topics;
         this.timeout = timeout;
     }
 
@@ -86,7 +89,7 @@ public final class KafkaReadinessCheck extends AbstractHealthCheck implements Au
             int brokers = cluster.nodes().get(ms, TimeUnit.MILLISECONDS).size();
             Set<String> existing = a.listTopics(new ListTopicsOptions().timeoutMs(ms)).names()
                     .get(ms, TimeUnit.MILLISECONDS);
-            List<String> missing = new ArrayList<>(topics);
+            List<String> missing = new ArrayList<>(topics.get());
             missing.removeAll(existing);
             Map<String, Object> details = new LinkedHashMap<>(Map.of("cluster.id", clusterId,
                     "brokers", brokers, "missing.topics", missing.toString()));

@@ -16,14 +16,18 @@ public final class OperateApi {
 
     private final BridgeStats stats;
     private final ClusterInfo cluster;
-    private final List<String> topics;
+    private final java.util.function.Supplier<List<String>> topics;
     private final ObjectMapper mapper;
 
-    /** @param topics the bridge's topics, one per signal then the dead-letter topic */
-    public OperateApi(BridgeStats stats, ClusterInfo cluster, List<String> topics, ObjectMapper mapper) {
+    /**
+     * @param topics the bridge's topics, one per signal then the dead-letter topic, then those routing rules
+     *               created since
+     */
+    public OperateApi(BridgeStats stats, ClusterInfo cluster, java.util.function.Supplier<List<String>> topics,
+            ObjectMapper mapper) {
         this.stats = stats;
         this.cluster = cluster;
-        this.topics = List.copyOf(topics);
+        this.topics = topics;
         this.mapper = mapper;
     }
 
@@ -36,7 +40,7 @@ public final class OperateApi {
     }
 
     public void topics(Exchange exchange) throws Exception {
-        answer(exchange, Map.of("topics", cluster.topics(topics)));
+        answer(exchange, Map.of("topics", cluster.topics(topics.get())));
     }
 
     private void answer(Exchange exchange, Object body) throws Exception {

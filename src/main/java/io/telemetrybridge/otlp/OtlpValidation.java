@@ -30,6 +30,45 @@ import java.util.function.Predicate;
  */
 public final class OtlpValidation {
 
+    /** Spans, metric data points (a metric without data counts one) or log records in a request. */
+    public static long items(Signal signal, Message request) {
+        long n = 0;
+        switch (signal) {
+            case TRACES -> {
+                for (ResourceSpans rs : ((ExportTraceServiceRequest) request).getResourceSpansList()) {
+                    for (ScopeSpans ss : rs.getScopeSpansList()) {
+                        n += ss.getSpansCount();
+                    }
+                }
+            }
+            case METRICS -> {
+                for (ResourceMetrics rm : ((ExportMetricsServiceRequest) request).getResourceMetricsList()) {
+                    for (ScopeMetrics sm : rm.getScopeMetricsList()) {
+                        for (Metric m : sm.getMetricsList()) {
+                            int points = switch (m.getDataCase()) {
+                                case GAUGE -> m.getGauge().getDataPointsCount();
+                                case SUM -> m.getSum().getDataPointsCount();
+                                case HISTOGRAM -> m.getHistogram().getDataPointsCount();
+                                case EXPONENTIAL_HISTOGRAM -> m.getExponentialHistogram().getDataPointsCount();
+                                case SUMMARY -> m.getSummary().getDataPointsCount();
+                                default -> 0;
+                            };
+                            n += Math.max(points, 1);
+                        }
+                    }
+                }
+            }
+            case LOGS -> {
+                for (ResourceLogs rl : ((ExportLogsServiceRequest) request).getResourceLogsList()) {
+                    for (ScopeLogs sl : rl.getScopeLogsList()) {
+                        n += sl.getLogRecordsCount();
+                    }
+                }
+            }
+        }
+        return n;
+    }
+
     /** The request with invalid items removed, how many were removed, and why. */
     public record Result(Message request, long rejected, String message) {}
 

@@ -65,6 +65,13 @@ public final class Topics {
         return records;
     }
 
+    /** Whether the broker knows {@code topic}. */
+    public static boolean exists(String topic) {
+        try (KafkaConsumer<byte[], byte[]> consumer = consumer()) {
+            return consumer.listTopics(Duration.ofSeconds(10)).containsKey(topic);
+        }
+    }
+
     public static void sleep(long ms) {
         try {
             Thread.sleep(ms);
