@@ -22,6 +22,7 @@ import io.telemetrybridge.ingest.InboxLocks;
 import io.telemetrybridge.ingest.OtlpIngest;
 import io.telemetrybridge.ingest.QuietFileFilter;
 import io.telemetrybridge.ingest.TelemetryRecords;
+import io.telemetrybridge.ingest.TenantRates;
 import io.telemetrybridge.kafka.ClusterInfo;
 import io.telemetrybridge.kafka.ConsumerPool;
 import io.telemetrybridge.kafka.KafkaSetup;
@@ -124,7 +125,8 @@ public final class BridgeConfiguration implements CamelConfiguration, AutoClosea
             LastRecords last, RoutedTopics routed) {
         ObjectMapper mapper = SeedJson.newMapper();
         SeedReader reader = new SeedReader(mapper);
-        TelemetryRecords records = new TelemetryRecords(context, mapper.writer(), kafka.sizeLimit(), last, routed);
+        TelemetryRecords records = new TelemetryRecords(context, mapper.writer(), kafka.sizeLimit(), last, routed,
+                new TenantRates(settings.http().access().tenants().recordsPerSecond()), meters);
         long maxBody = settings.http().maxDecompressedBytes();
         int retryAfter = settings.http().retryAfterSeconds();
         Registry registry = context.getRegistry();
@@ -158,7 +160,7 @@ public final class BridgeConfiguration implements CamelConfiguration, AutoClosea
             BridgeMeters meters, DeadLetters deadLetters, RouteAvailability availability) throws Exception {
         List<String> tokens = settings.http().access().ingestTokens();
         OtlpGrpcServer grpc = new OtlpGrpcServer(context, settings.grpc(), inFlight,
-                tokens.isEmpty() ? null : new BearerTokens(tokens, "ingest"), settings.http().retryAfterSeconds(),
+                settings.http().access().ingest(), settings.http().retryAfterSeconds(),
                 meters, deadLetters, availability::stopping);
         context.addComponent(OtlpGrpcComponent.SCHEME, new OtlpGrpcComponent(grpc));
         context.addService(grpc, true, false);

@@ -4,12 +4,14 @@ import static io.telemetrybridge.config.SettingsReader.PREFIX;
 
 import io.telemetrybridge.grpc.GrpcSettings;
 import io.telemetrybridge.http.HttpAccess;
+import io.telemetrybridge.http.Tenants;
 import io.telemetrybridge.http.HttpSettings;
 import io.telemetrybridge.http.HttpsSettings;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
@@ -158,7 +160,23 @@ final class HttpKeys {
                         + " got '" + o + "'");
             }
         }
-        return new HttpAccess(ingest, read, origins);
+        Tenants tenants = Tenants.NONE;
+        String tenantsFile = r.text("http.auth.tenants-file", "").trim();
+        if (!tenantsFile.isEmpty()) {
+            try {
+                tenants = Tenants.read(Path.of(tenantsFile));
+                ingest = new ArrayList<>(ingest);
+                ingest.addAll(tenants.ingest().keySet());
+                read = new ArrayList<>(read);
+                read.addAll(tenants.read().keySet());
+            } catch (IOException e) {
+                r.errors.add(PREFIX + "http.auth.tenants-file: cannot read " + e.getMessage());
+            } catch (IllegalArgumentException e) {
+                r.errors.add(PREFIX + "http.auth.tenants-file: " + e.getMessage());
+            }
+        }
+        long rate = r.nonNegative("http.auth.tenant-records-per-second", 0);
+        return new HttpAccess(ingest, read, origins, tenants.withRate(rate));
     }
 
     private static String tokenFileProblem(IOException e) {

@@ -25,6 +25,11 @@ final class GrpcGuards {
     private static final Metadata.Key<String> AUTHORIZATION =
             Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
 
+    /** The tenant the call's token tells, while the call runs. */
+    static final Context.Key<String> TENANT = Context.key("telemetry-bridge-tenant");
+    /** The call's metadata, while the call runs (for the routing rules' header allow-list). */
+    static final Context.Key<Metadata> METADATA = Context.key("telemetry-bridge-metadata");
+
     private final BearerTokens tokens;
     private final InFlightBound inFlight;
     private final int retryAfterSeconds;
@@ -48,12 +53,14 @@ final class GrpcGuards {
             @Override
             public <Q, A> ServerCall.Listener<Q> interceptCall(ServerCall<Q, A> call, Metadata headers,
                     ServerCallHandler<Q, A> next) {
-                if (tokens == null) {
-                    return next.startCall(call, headers);
-                }
-                String presented = BearerTokens.bearer(headers.get(AUTHORIZATION));
-                if (tokens.accepts(presented)) {
-                    return next.startCall(call, headers);
+                String presented = tokens == null ? null : BearerTokens.bearer(headers.get(AUTHORIZATION));
+                if (tokens == null || tokens.accepts(presented)) {
+                    Context context = Context.current().withValue(METADATA, headers);
+                    String tenant = tokens == null ? null : tokens.tenant(presented);
+                    if (tenant != null) {
+                        context = context.withValue(TENANT, tenant);
+                    }
+                    return Contexts.interceptCall(context, call, headers, next);
                 }
                 return refuse(call, signal, GrpcAnswers.error(Code.UNAUTHENTICATED, presented == null
                         ? "this service needs a token: metadata authorization: Bearer <token>"

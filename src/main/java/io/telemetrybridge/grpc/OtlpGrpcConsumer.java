@@ -6,6 +6,7 @@ import io.telemetrybridge.model.Source;
 import io.telemetrybridge.otlp.OtlpRequests;
 import java.util.function.Consumer;
 import org.apache.camel.Endpoint;
+import io.grpc.Metadata;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import org.apache.camel.Suspendable;
@@ -62,8 +63,9 @@ final class OtlpGrpcConsumer extends DefaultConsumer implements Suspendable {
 
     /**
      * Runs the route for one call. The exchange is what the OTLP/HTTP door would give for the same request in
-     * protobuf: the message bytes as body, {@code Content-Type: application/x-protobuf}, and nothing of the
-     * call's metadata.
+     * protobuf: the message bytes as body, {@code Content-Type: application/x-protobuf}, the call's text
+     * metadata as headers (never {@code authorization}; the read step keeps none of them unless a routing rule
+     * copies them), and the tenant its token tells ({@link GrpcGuards#TENANT}).
      *
      * @param done called once the route finished, with the exchange holding the pipeline's answer
      */
@@ -72,6 +74,19 @@ final class OtlpGrpcConsumer extends DefaultConsumer implements Suspendable {
         exchange.setProperty(ExchangeProperties.SIGNAL, signal);
         exchange.setProperty(ExchangeProperties.SOURCE, Source.OTLP_GRPC);
         exchange.setProperty(ExchangeProperties.GRPC_METHOD, method);
+        String tenant = GrpcGuards.TENANT.get();
+        if (tenant != null) {
+            exchange.setProperty(ExchangeProperties.TENANT, tenant);
+        }
+        Metadata metadata = GrpcGuards.METADATA.get();
+        if (metadata != null) {
+            for (String key : metadata.keys()) {
+                if (!key.endsWith(Metadata.BINARY_HEADER_SUFFIX) && !key.equals("authorization")) {
+                    exchange.getMessage().setHeader(key, metadata.get(
+                            Metadata.Key.of(key, Metadata.ASCII_STRING_MARSHALLER)));
+                }
+            }
+        }
         exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, OtlpRequests.PROTOBUF);
         exchange.getMessage().setBody(message);
         getAsyncProcessor().process(exchange, doneSync -> {

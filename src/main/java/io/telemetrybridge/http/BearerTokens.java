@@ -3,7 +3,10 @@ package io.telemetrybridge.http;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 
 /**
@@ -17,11 +20,26 @@ public final class BearerTokens {
 
     private final List<byte[]> digests;
     private final String realm;
+    /** Hex digest of a token → its tenant. */
+    private final Map<String, String> tenants;
 
     /** @param tokens the accepted tokens (not empty); @param realm what they grant ({@code ingest}, {@code read}) */
     public BearerTokens(List<String> tokens, String realm) {
+        this(tokens, realm, Map.of());
+    }
+
+    /** @param tenants token → tenant, for the tokens that tell one */
+    public BearerTokens(List<String> tokens, String realm, Map<String, String> tenants) {
         this.digests = tokens.stream().map(BearerTokens::digest).toList();
         this.realm = realm;
+        Map<String, String> byDigest = new HashMap<>();
+        tenants.forEach((token, tenant) -> byDigest.put(HexFormat.of().formatHex(digest(token)), tenant));
+        this.tenants = Map.copyOf(byDigest);
+    }
+
+    /** The tenant of an accepted token, or null when it tells none. */
+    public String tenant(String presented) {
+        return presented == null || tenants.isEmpty() ? null : tenants.get(HexFormat.of().formatHex(digest(presented)));
     }
 
     /** What the tokens grant, named in challenges and refusals. */

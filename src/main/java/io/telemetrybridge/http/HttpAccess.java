@@ -16,13 +16,31 @@ import java.util.List;
  * @param ingestTokens   tokens accepted by the ingestion endpoints (OTLP/HTTP and the seed API)
  * @param readTokens     tokens accepted by queries, trace lookups, stats, cluster and topics
  * @param allowedOrigins browser origins allowed by CORS; empty turns CORS off
+ * @param tenants        tokens that tell a tenant ({@code bridge.http.auth.tenants-file}); they are among
+ *                       {@code ingestTokens} and {@code readTokens} too
  */
-public record HttpAccess(List<String> ingestTokens, List<String> readTokens, List<String> allowedOrigins) {
+public record HttpAccess(List<String> ingestTokens, List<String> readTokens, List<String> allowedOrigins,
+        Tenants tenants) {
 
     public HttpAccess {
         ingestTokens = List.copyOf(ingestTokens);
         readTokens = List.copyOf(readTokens);
         allowedOrigins = List.copyOf(allowedOrigins);
+    }
+
+    /** Access without tenants. */
+    public HttpAccess(List<String> ingestTokens, List<String> readTokens, List<String> allowedOrigins) {
+        this(ingestTokens, readTokens, allowedOrigins, Tenants.NONE);
+    }
+
+    /** The ingestion tokens, or null when ingestion is open. */
+    public BearerTokens ingest() {
+        return ingestTokens.isEmpty() ? null : new BearerTokens(ingestTokens, "ingest", tenants.ingest());
+    }
+
+    /** The read tokens, or null when reads are open. */
+    public BearerTokens read() {
+        return readTokens.isEmpty() ? null : new BearerTokens(readTokens, "read", tenants.read());
     }
 
     /**
@@ -54,6 +72,6 @@ public record HttpAccess(List<String> ingestTokens, List<String> readTokens, Lis
     @Override
     public String toString() {
         return "HttpAccess[ingestTokens=" + ingestTokens.size() + " configured, readTokens=" + readTokens.size()
-                + " configured, allowedOrigins=" + allowedOrigins + "]";
+                + " configured, allowedOrigins=" + allowedOrigins + ", " + tenants + "]";
     }
 }

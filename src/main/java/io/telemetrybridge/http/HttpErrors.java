@@ -6,6 +6,7 @@ import io.telemetrybridge.model.Signal;
 import io.telemetrybridge.model.Source;
 import io.telemetrybridge.observe.BridgeMeters;
 import io.telemetrybridge.error.QueryRejectedException;
+import io.telemetrybridge.error.RateLimitedException;
 import java.util.UUID;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
@@ -55,6 +56,13 @@ public final class HttpErrors {
             respond(exchange, ErrorBody.of(503, e.getMessage() + "; retry after " + retryAfterSeconds + " s"));
         }
         exchange.getMessage().setHeader("Retry-After", String.valueOf(retryAfterSeconds));
+    }
+
+    /** 429 with {@code Retry-After}: the request's tenant is over its rate (nothing was sent). */
+    public void rateLimited(Exchange exchange) throws Exception {
+        RateLimitedException e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, RateLimitedException.class);
+        respond(exchange, ErrorBody.of(429, e.getMessage()));
+        exchange.getMessage().setHeader("Retry-After", String.valueOf(e.retryAfterSeconds()));
     }
 
     /** 415: the body is not in a media type the endpoint reads. */

@@ -30,7 +30,7 @@ final class HttpGuards {
     void install(VertxPlatformHttpRouter router) {
         CorsHandler cors = cors();
         TokenAuth tokens = access.ingestTokens().isEmpty() && access.readTokens().isEmpty() ? null
-                : new TokenAuth(routes, tokens(access.ingestTokens(), "ingest"), tokens(access.readTokens(), "read"));
+                : new TokenAuth(routes, access.ingest(), access.read());
         InFlightLimit limit = new InFlightLimit(inFlight, retryAfterSeconds, routes);
         // Every path: a route added in YAML on any path is guarded like the bridge's own.
         String path = "/*";
@@ -66,7 +66,4 @@ final class HttpGuards {
         return cors;
     }
 
-    private static BearerTokens tokens(List<String> tokens, String realm) {
-        return tokens.isEmpty() ? null : new BearerTokens(tokens, realm);
-    }
 }

@@ -1,5 +1,6 @@
 package io.telemetrybridge.http;
 
+import io.telemetrybridge.error.RateLimitedException;
 import io.telemetrybridge.model.ExchangeProperties;
 import com.google.rpc.Code;
 import io.telemetrybridge.model.Signal;
@@ -52,6 +53,13 @@ public final class OtlpErrors {
         respond(exchange, 503, Code.UNAVAILABLE, "Kafka is not accepting records now (" + e.getMessage()
                 + "); retry after " + retryAfterSeconds + " s");
         exchange.getMessage().setHeader("Retry-After", String.valueOf(retryAfterSeconds));
+    }
+
+    /** 429 / RESOURCE_EXHAUSTED with a retry delay: the request's tenant is over its rate (nothing was sent). */
+    public void rateLimited(Exchange exchange) throws Exception {
+        RateLimitedException e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, RateLimitedException.class);
+        respond(exchange, 429, Code.RESOURCE_EXHAUSTED, e.getMessage());
+        exchange.getMessage().setHeader("Retry-After", String.valueOf(e.retryAfterSeconds()));
     }
 
     public void internal(Exchange exchange) throws Exception {

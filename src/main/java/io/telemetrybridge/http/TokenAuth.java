@@ -2,6 +2,7 @@ package io.telemetrybridge.http;
 
 import com.google.rpc.Code;
 import io.vertx.core.Handler;
+import io.vertx.ext.auth.User;
 import io.vertx.ext.web.RoutingContext;
 
 /**
@@ -36,6 +37,11 @@ final class TokenAuth implements Handler<RoutingContext> {
         };
         String presented = presented(ctx);
         if (tokens == null || tokens.accepts(presented)) {
+            String tenant = tokens == null ? null : tokens.tenant(presented);
+            if (tenant != null) {
+                // Camel passes the authenticated user on as a header no client can set (docs/routing.md, "Tenants").
+                ctx.setUser(User.fromName(tenant));
+            }
             ctx.next();
             return;
         }

@@ -5,6 +5,9 @@ import com.fasterxml.jackson.databind.ObjectWriter;
 import io.telemetrybridge.deadletter.DeadLetter;
 import io.telemetrybridge.error.InvalidInputException;
 import io.telemetrybridge.error.OversizedRecordException;
+import io.telemetrybridge.error.RateLimitedException;
+import io.telemetrybridge.observe.BridgeMeters;
+import io.telemetrybridge.http.Tenants;
 import io.telemetrybridge.kafka.RoutedTopics;
 import io.telemetrybridge.rules.RecordRouting;
 import io.telemetrybridge.rules.RuleSet;
@@ -39,13 +42,18 @@ public final class TelemetryRecords {
     private final RecordSizeLimit sizeLimit;
     private final LastRecords last;
     private final RoutedTopics routedTopics;
+    private final TenantRates rates;
+    private final BridgeMeters meters;
 
     /**
      * @param last         where the last record of each body is marked, so that a request alone is sent at once
      * @param routedTopics the topics routing rules choose, checked or created before records go to them
+     * @param rates        the tenants' records-per-second bounds
      */
     public TelemetryRecords(CamelContext context, ObjectWriter writer, RecordSizeLimit sizeLimit, LastRecords last,
-            RoutedTopics routedTopics) {
+            RoutedTopics routedTopics, TenantRates rates, BridgeMeters meters) {
+        this.rates = rates;
+        this.meters = meters;
         this.context = context;
         this.writer = writer;
         this.sizeLimit = sizeLimit;
@@ -136,6 +144,14 @@ public final class TelemetryRecords {
             sent.add(record);
         }
         records = sent;
+        if (rules.tenant() != null) {
+            try {
+                rates.take(rules.tenant(), messages.size());
+            } catch (RateLimitedException e) {
+                meters.tenantThrottled(rules.tenant(), signal, messages.size());
+                throw e;
+            }
+        }
         exchange.setProperty(REFUSED, refused);
         if (!records.isEmpty()) {
             byte[] lastValue = records.get(records.size() - 1).value();
@@ -168,7 +184,7 @@ public final class TelemetryRecords {
      * {@link ExchangeProperties#TENANT}); null without one.
      */
     public static String tenant(Exchange exchange) {
-        return exchange.getProperty(ExchangeProperties.TENANT, String.class);
+        return Tenants.of(exchange);
     }
 
     private byte[] json(Object item) {

@@ -12,17 +12,18 @@ import java.util.TreeMap;
 
 /**
  * Every Kafka record key the bridge writes, for every entry path (docs/kafka-records.md, "Keys"). The default
- * partitioner sends equal keys to one partition, so a key is what keeps records in order relative to each other:
+ * partitioner sends equal keys to one partition, so a key is what keeps records in order relative to each other.
+ * One scheme per signal, whatever the path:
  * <ul>
- *   <li>a span, from any path: its trace id (lowercase hex for OTLP), so a whole trace sits on one partition;</li>
- *   <li>a seed-API or file metric: its series identity, {@code name{k1=v1,k2=v2}} with labels sorted by key (the
- *       Prometheus notation), so each series stays in order;</li>
- *   <li>a seed-API or file log record: its {@code service.name} attribute (else {@code service}), so one
- *       service's logs stay in order; without either, no key (records spread over partitions);</li>
- *   <li>an OTLP data point or log record: the identity of its resource ({@link #resource}), so one service
- *       instance's data stays in order.</li>
+ *   <li>spans: the trace id (lowercase hex), so a whole trace sits on one partition;</li>
+ *   <li>metrics and logs: the identity of their source, {@code service.namespace/service.name/service.instance.id}
+ *       (string values joined by '/', absent parts skipped), read from the OTLP resource or from a seed item's
+ *       labels (metrics) or attributes (logs), so one service instance's data stays in order. Without any of the
+ *       three, a seed metric is keyed by its series, {@code name{k1=v1,k2=v2}} (labels sorted, the Prometheus
+ *       notation), a seed log by its {@code service} attribute, and OTLP data gets no key.</li>
  * </ul>
- * The seed keyed by timestamp, which scatters a series over all partitions (docs/seed-api.md).
+ * A route's routing rule can set its own key ({@code io.telemetrybridge.rules.RecordRouting}). The seed keyed by
+ * timestamp, which scatters a series over all partitions (docs/seed-api.md).
  */
 public final class RecordKeys {
 
@@ -31,14 +32,15 @@ public final class RecordKeys {
     /** The key of one seed-API or file item ({@link MetricData}, {@link TraceData}, {@link LogData}). */
     public static String of(Object item) {
         if (item instanceof MetricData m) {
-            return series(m.name(), m.labels());
+            String source = identity(m.labels());
+            return source != null ? source : series(m.name(), m.labels());
         }
         if (item instanceof TraceData t) {
             return t.traceId();
         }
         if (item instanceof LogData l) {
-            String service = l.attributes().get("service.name");
-            return service != null ? service : l.attributes().get("service");
+            String source = identity(l.attributes());
+            return source != null ? source : l.attributes().get("service");
         }
         throw new IllegalArgumentException("no key rule for " + item.getClass().getName());
     }
@@ -55,7 +57,7 @@ public final class RecordKeys {
      */
     public static String resource(Resource resource) {
         StringBuilder key = new StringBuilder();
-        for (String part : new String[] {"service.namespace", "service.name", "service.instance.id"}) {
+        for (String part : IDENTITY) {
             for (KeyValue kv : resource.getAttributesList()) {
                 if (kv.getKey().equals(part) && kv.getValue().hasStringValue()) {
                     if (key.length() > 0) {
@@ -64,6 +66,23 @@ public final class RecordKeys {
                     key.append(kv.getValue().getStringValue());
                     break;
                 }
+            }
+        }
+        return key.length() == 0 ? null : key.toString();
+    }
+
+    private static final String[] IDENTITY = {"service.namespace", "service.name", "service.instance.id"};
+
+    /** The source identity of seed labels or attributes, as {@link #resource} builds it; null without one. */
+    static String identity(Map<String, String> attributes) {
+        StringBuilder key = new StringBuilder();
+        for (String part : IDENTITY) {
+            String v = attributes.get(part);
+            if (v != null && !v.isEmpty()) {
+                if (key.length() > 0) {
+                    key.append('/');
+                }
+                key.append(v);
             }
         }
         return key.length() == 0 ? null : key.toString();

@@ -53,6 +53,7 @@ public final class BridgeMeters {
     public static final String DROPPED = "telemetry.bridge.records.dropped";
     public static final String RULE_DROPPED = "telemetry.bridge.rule.dropped";
     public static final String RULE_REDACTED = "telemetry.bridge.rule.redacted";
+    public static final String TENANT_THROTTLED = "telemetry.bridge.tenant.throttled";
     public static final String RETRIED = "telemetry.bridge.records.retried";
     public static final String PUBLISH_LATENCY = "telemetry.bridge.publish.latency";
     public static final String REQUEST_BYTES = "telemetry.bridge.request.bytes";
@@ -72,6 +73,7 @@ public final class BridgeMeters {
                     + "local folder (target folder)"),
             Map.entry(RULE_DROPPED, "Items (spans, data points, log records) left out by a drop rule of a route"),
             Map.entry(RULE_REDACTED, "Attributes removed or hashed by an attribute rule of a route"),
+            Map.entry(TENANT_THROTTLED, "Records of requests refused (429) because their tenant was over its rate"),
             Map.entry(DROPPED, "Records of the bridge's own timer sources given up after retries"),
             Map.entry(RETRIED, "Records sent again after a transient Kafka failure (file and timer routes)"),
             Map.entry(PUBLISH_LATENCY, "Time from receiving a request, file chunk or tick to Kafka's "
@@ -152,6 +154,12 @@ public final class BridgeMeters {
      * Redelivery step ({@code onRedeliveryRef: retryCounter} in the route configurations): counts the exchange's
      * records (properties set by {@code TelemetryRecords}) as retried.
      */
+    /** Records of a request refused because {@code tenant} was over its rate. */
+    public void tenantThrottled(String tenant, Signal signal, long n) {
+        Counter.builder(TENANT_THROTTLED).description(HELP.get(TENANT_THROTTLED)).tag("tenant", tenant)
+                .tag("signal", signal.id()).register(registry()).increment(n);
+    }
+
     /** Items a route's drop rule {@code rule} left out. */
     public void ruleDropped(String rule, Signal signal, long n) {
         Counter.builder(RULE_DROPPED).description(HELP.get(RULE_DROPPED)).tag("rule", rule)

@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import io.telemetrybridge.http.HttpAnswer;
+import io.telemetrybridge.http.Tenants;
 import org.apache.camel.Exchange;
 
 /**
@@ -58,7 +59,7 @@ public final class QueryHttp {
             }
             spec = parser.parse(s, body);
         }
-        answer(exchange, 200, service.run(spec));
+        answer(exchange, 200, service.run(spec, Tenants.of(exchange)));
     }
 
     /**
@@ -73,7 +74,7 @@ public final class QueryHttp {
         }
         parameters.put("trace_id", exchange.getMessage().getHeader("traceId", "", String.class));
         parameters.putIfAbsent("limit", String.valueOf(maxLimit));
-        ObjectNode result = service.run(parser.fromParameters(Signal.TRACES, parameters));
+        ObjectNode result = service.run(parser.fromParameters(Signal.TRACES, parameters), Tenants.of(exchange));
         long matched = result.path("metadata").path("total_matches").asLong();
         int returned = result.path("data").size();
         int offset = Integer.parseInt(parameters.getOrDefault("offset", "0"));

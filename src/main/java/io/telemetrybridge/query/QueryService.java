@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.telemetrybridge.kafka.ConsumerPool;
+import io.telemetrybridge.kafka.RecordHeaders;
 import io.telemetrybridge.model.Signal;
 import io.telemetrybridge.observe.BridgeMeters;
 import java.nio.charset.StandardCharsets;
@@ -81,6 +82,14 @@ public final class QueryService implements AutoCloseable {
      * @throws QueryRejectedException when too many queries run (busy) or Kafka cannot be read (not busy)
      */
     public ObjectNode run(QuerySpec spec) {
+        return run(spec, null);
+    }
+
+    /**
+     * Runs {@code spec} over the records of one tenant only (record header {@code telemetry.tenant}), as for a
+     * read token bound to {@code tenant}; all records when {@code tenant} is null.
+     */
+    public ObjectNode run(QuerySpec spec, String tenant) {
         long started = System.nanoTime();
         long deadline = started + TimeUnit.MILLISECONDS.toNanos(settings.timeoutMs());
         try {
@@ -89,7 +98,7 @@ public final class QueryService implements AutoCloseable {
                         + " queries (bridge.query.max-concurrent)", true);
             }
             try {
-                return read(spec, started, deadline);
+                return read(spec, tenant, started, deadline);
             } finally {
                 running.release();
             }
@@ -99,7 +108,7 @@ public final class QueryService implements AutoCloseable {
         }
     }
 
-    private ObjectNode read(QuerySpec spec, long started, long deadline) {
+    private ObjectNode read(QuerySpec spec, String tenant, long started, long deadline) {
         List<Consumer<byte[], byte[]>> consumers;
         try {
             consumers = pool.borrow(settings.parallelism(), remainingMs(deadline));
@@ -118,7 +127,8 @@ public final class QueryService implements AutoCloseable {
                 ranges = ranges.stream().flatMap(r -> traceIndex.narrow(r, key).stream()).toList();
             }
             Scan scan = new Scan(spec, key, new Hits(spec.offset() + spec.limit(), new Aggregations(spec.aggregations())),
-                    new AtomicLong(settings.maxRecordsScanned()));
+                    new AtomicLong(settings.maxRecordsScanned()),
+                    tenant == null ? null : tenant.getBytes(StandardCharsets.UTF_8));
             List<List<PartitionScan.Range>> shares = share(ranges, consumers.size());
             List<Future<PartitionScan.Outcome>> futures = new ArrayList<>();
             for (int i = 0; i < shares.size(); i++) {
@@ -276,7 +286,11 @@ public final class QueryService implements AutoCloseable {
         final boolean timeBounded;
         final RawPrefilter prefilter;
 
-        Scan(QuerySpec spec, byte[] key, Hits hits, AtomicLong budget) {
+        /** Only records of this tenant (UTF-8), or null for all. */
+        final byte[] tenant;
+
+        Scan(QuerySpec spec, byte[] key, Hits hits, AtomicLong budget, byte[] tenant) {
+            this.tenant = tenant;
             this.spec = spec;
             this.key = key;
             this.hits = hits;
@@ -310,6 +324,12 @@ public final class QueryService implements AutoCloseable {
             scanned.incrementAndGet();
             if (key != null && !Arrays.equals(key, record.key()) || !prefilter.mayMatch(record)) {
                 return;
+            }
+            if (tenant != null) {
+                var h = record.headers().lastHeader(RecordHeaders.TENANT);
+                if (h == null || !Arrays.equals(tenant, h.value())) {
+                    return;
+                }
             }
             List<JsonNode> items;
             try {

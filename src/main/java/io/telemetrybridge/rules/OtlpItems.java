@@ -18,13 +18,15 @@ import io.opentelemetry.proto.trace.v1.ScopeSpans;
 import io.opentelemetry.proto.trace.v1.Span;
 import io.telemetrybridge.model.Signal;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
- * Walks a valid OTLP export request item by item (spans, metric data points, log records) and builds the
- * request that is left: items a {@link Visitor} does not keep are left out (and scopes, metrics and resources
- * left empty by that), attribute lists are rewritten by it. Resource and scope fields other than attributes are
- * kept as they are.
+ * Walks a valid OTLP export request item by item (spans, metric data points, log records) in one pass and builds,
+ * per group a {@link Visitor} puts items in, the request of that group's items: each keeps its items' resources
+ * and scopes (fields other than attributes as they are), in their order; items put in no group are left out, and
+ * scopes, metrics and resources left empty by that too. Attribute lists are rewritten by the visitor.
  */
 final class OtlpItems {
 
@@ -33,7 +35,8 @@ final class OtlpItems {
         /** The resource's attributes as they are to be written (the list itself when unchanged). */
         List<KeyValue> resource(List<KeyValue> attributes);
 
-        boolean keep(OtlpView view);
+        /** The group of the item, or null to leave it out. */
+        Object group(OtlpView view);
 
         /** The item's (or its events' and links') attributes as they are to be written. */
         List<KeyValue> attributes(List<KeyValue> attributes);
@@ -41,7 +44,21 @@ final class OtlpItems {
 
     private OtlpItems() {}
 
+    /** The request of the items {@code v} keeps (any group), or an empty request. */
     static Message walk(Signal signal, Message request, OtlpView view, Visitor v) {
+        Map<Object, Message> groups = group(signal, request, view, v);
+        if (groups.isEmpty()) {
+            return switch (signal) {
+                case TRACES -> ExportTraceServiceRequest.getDefaultInstance();
+                case METRICS -> ExportMetricsServiceRequest.getDefaultInstance();
+                case LOGS -> ExportLogsServiceRequest.getDefaultInstance();
+            };
+        }
+        return groups.values().iterator().next();
+    }
+
+    /** One request per group, groups in order of their first item. */
+    static Map<Object, Message> group(Signal signal, Message request, OtlpView view, Visitor v) {
         return switch (signal) {
             case TRACES -> traces((ExportTraceServiceRequest) request, view, v);
             case METRICS -> metrics((ExportMetricsServiceRequest) request, view, v);
@@ -55,30 +72,30 @@ final class OtlpItems {
         return attrs == r.getAttributesList() ? r : r.toBuilder().clearAttributes().addAllAttributes(attrs).build();
     }
 
-    private static ExportTraceServiceRequest traces(ExportTraceServiceRequest req, OtlpView view, Visitor v) {
-        ExportTraceServiceRequest.Builder out = ExportTraceServiceRequest.newBuilder();
+    private static Map<Object, Message> traces(ExportTraceServiceRequest req, OtlpView view, Visitor v) {
+        Map<Object, ExportTraceServiceRequest.Builder> out = new LinkedHashMap<>();
         for (ResourceSpans rs : req.getResourceSpansList()) {
-            ResourceSpans.Builder rb = rs.toBuilder().clearScopeSpans().setResource(resource(rs.getResource(), view, v));
+            Resource resource = resource(rs.getResource(), view, v);
+            Map<Object, ResourceSpans.Builder> resources = new LinkedHashMap<>();
             for (ScopeSpans ss : rs.getScopeSpansList()) {
                 view.scope = ss.getScope().getName();
-                ScopeSpans.Builder sb = ss.toBuilder().clearSpans();
+                Map<Object, ScopeSpans.Builder> scopes = new LinkedHashMap<>();
                 for (Span span : ss.getSpansList()) {
                     view.attributes = span.getAttributesList();
                     view.name = span.getName();
                     view.severity = 0;
-                    if (v.keep(view)) {
-                        sb.addSpans(span(span, v));
+                    Object g = v.group(view);
+                    if (g != null) {
+                        scopes.computeIfAbsent(g, x -> ss.toBuilder().clearSpans()).addSpans(span(span, v));
                     }
                 }
-                if (sb.getSpansCount() > 0) {
-                    rb.addScopeSpans(sb);
-                }
+                scopes.forEach((g, sb) -> resources.computeIfAbsent(g, x -> rs.toBuilder().clearScopeSpans()
+                        .setResource(resource)).addScopeSpans(sb));
             }
-            if (rb.getScopeSpansCount() > 0) {
-                out.addResourceSpans(rb);
-            }
+            resources.forEach((g, rb) -> out.computeIfAbsent(g, x -> ExportTraceServiceRequest.newBuilder())
+                    .addResourceSpans(rb));
         }
-        return out.build();
+        return built(out);
     }
 
     private static Span span(Span span, Visitor v) {
@@ -103,100 +120,102 @@ final class OtlpItems {
                 .clearLinks().addAllLinks(links).build();
     }
 
-    private static ExportLogsServiceRequest logs(ExportLogsServiceRequest req, OtlpView view, Visitor v) {
-        ExportLogsServiceRequest.Builder out = ExportLogsServiceRequest.newBuilder();
+    private static Map<Object, Message> logs(ExportLogsServiceRequest req, OtlpView view, Visitor v) {
+        Map<Object, ExportLogsServiceRequest.Builder> out = new LinkedHashMap<>();
         for (ResourceLogs rl : req.getResourceLogsList()) {
-            ResourceLogs.Builder rb = rl.toBuilder().clearScopeLogs().setResource(resource(rl.getResource(), view, v));
+            Resource resource = resource(rl.getResource(), view, v);
+            Map<Object, ResourceLogs.Builder> resources = new LinkedHashMap<>();
             for (ScopeLogs sl : rl.getScopeLogsList()) {
                 view.scope = sl.getScope().getName();
-                ScopeLogs.Builder sb = sl.toBuilder().clearLogRecords();
+                Map<Object, ScopeLogs.Builder> scopes = new LinkedHashMap<>();
                 for (LogRecord log : sl.getLogRecordsList()) {
                     view.attributes = log.getAttributesList();
                     view.name = log.getEventName();
                     view.severity = log.getSeverityNumberValue();
-                    if (v.keep(view)) {
+                    Object g = v.group(view);
+                    if (g != null) {
                         List<KeyValue> a = v.attributes(log.getAttributesList());
-                        sb.addLogRecords(a == log.getAttributesList() ? log
-                                : log.toBuilder().clearAttributes().addAllAttributes(a).build());
+                        scopes.computeIfAbsent(g, x -> sl.toBuilder().clearLogRecords()).addLogRecords(
+                                a == log.getAttributesList() ? log
+                                        : log.toBuilder().clearAttributes().addAllAttributes(a).build());
                     }
                 }
-                if (sb.getLogRecordsCount() > 0) {
-                    rb.addScopeLogs(sb);
-                }
+                scopes.forEach((g, sb) -> resources.computeIfAbsent(g, x -> rl.toBuilder().clearScopeLogs()
+                        .setResource(resource)).addScopeLogs(sb));
             }
-            if (rb.getScopeLogsCount() > 0) {
-                out.addResourceLogs(rb);
-            }
+            resources.forEach((g, rb) -> out.computeIfAbsent(g, x -> ExportLogsServiceRequest.newBuilder())
+                    .addResourceLogs(rb));
         }
-        return out.build();
+        return built(out);
     }
 
-    private static ExportMetricsServiceRequest metrics(ExportMetricsServiceRequest req, OtlpView view, Visitor v) {
-        ExportMetricsServiceRequest.Builder out = ExportMetricsServiceRequest.newBuilder();
+    private static Map<Object, Message> metrics(ExportMetricsServiceRequest req, OtlpView view, Visitor v) {
+        Map<Object, ExportMetricsServiceRequest.Builder> out = new LinkedHashMap<>();
         for (ResourceMetrics rm : req.getResourceMetricsList()) {
-            ResourceMetrics.Builder rb = rm.toBuilder().clearScopeMetrics()
-                    .setResource(resource(rm.getResource(), view, v));
+            Resource resource = resource(rm.getResource(), view, v);
+            Map<Object, ResourceMetrics.Builder> resources = new LinkedHashMap<>();
             for (ScopeMetrics sm : rm.getScopeMetricsList()) {
                 view.scope = sm.getScope().getName();
-                ScopeMetrics.Builder sb = sm.toBuilder().clearMetrics();
+                Map<Object, ScopeMetrics.Builder> scopes = new LinkedHashMap<>();
                 for (Metric metric : sm.getMetricsList()) {
                     view.name = metric.getName();
                     view.severity = 0;
-                    Metric kept = points(metric, view, v);
-                    if (kept != null) {
-                        sb.addMetrics(kept);
-                    }
+                    points(metric, view, v).forEach((g, m) -> scopes.computeIfAbsent(g,
+                            x -> sm.toBuilder().clearMetrics()).addMetrics(m));
                 }
-                if (sb.getMetricsCount() > 0) {
-                    rb.addScopeMetrics(sb);
-                }
+                scopes.forEach((g, sb) -> resources.computeIfAbsent(g, x -> rm.toBuilder().clearScopeMetrics()
+                        .setResource(resource)).addScopeMetrics(sb));
             }
-            if (rb.getScopeMetricsCount() > 0) {
-                out.addResourceMetrics(rb);
-            }
+            resources.forEach((g, rb) -> out.computeIfAbsent(g, x -> ExportMetricsServiceRequest.newBuilder())
+                    .addResourceMetrics(rb));
         }
-        return out.build();
+        return built(out);
+    }
+
+    private static <B extends Message.Builder> Map<Object, Message> built(Map<Object, B> builders) {
+        Map<Object, Message> out = new LinkedHashMap<>();
+        builders.forEach((g, b) -> out.put(g, b.build()));
+        return out;
     }
 
     /**
-     * The metric with the data points that are kept (attributes rewritten), or null when none is. Every data
-     * point type has {@code attributes} and its container {@code data_points}, so one walk serves gauge, sum,
-     * histogram, exponential histogram and summary. A metric without data is decided once, as one item.
+     * The metric once per group of its data points, each copy holding that group's points (attributes rewritten).
+     * Every data point type has {@code attributes} and its container {@code data_points}, so one walk serves
+     * gauge, sum, histogram, exponential histogram and summary. A metric without data is one item.
      */
     @SuppressWarnings("unchecked")
-    private static Metric points(Metric metric, OtlpView view, Visitor v) {
+    private static Map<Object, Metric> points(Metric metric, OtlpView view, Visitor v) {
         FieldDescriptor dataField = metric.getOneofFieldDescriptor(Metric.getDescriptor().getOneofs().get(0));
         if (dataField == null) {
             view.attributes = List.of();
-            return v.keep(view) ? metric : null;
+            Object g = v.group(view);
+            return g == null ? Map.of() : Map.of(g, metric);
         }
         Message data = (Message) metric.getField(dataField);
         FieldDescriptor pointsField = data.getDescriptorForType().findFieldByName("data_points");
         List<Message> points = (List<Message>) data.getField(pointsField);
-        List<Message> kept = new ArrayList<>(points.size());
+        Map<Object, List<Message>> groups = new LinkedHashMap<>();
         boolean changed = false;
         for (Message p : points) {
             FieldDescriptor attrField = p.getDescriptorForType().findFieldByName("attributes");
             List<KeyValue> attrs = (List<KeyValue>) p.getField(attrField);
             view.attributes = attrs;
-            if (!v.keep(view)) {
+            Object g = v.group(view);
+            if (g == null) {
                 changed = true;
                 continue;
             }
             List<KeyValue> a = v.attributes(attrs);
-            if (a != attrs) {
-                changed = true;
-                kept.add(p.toBuilder().setField(attrField, a).build());
-            } else {
-                kept.add(p);
-            }
+            changed |= a != attrs;
+            groups.computeIfAbsent(g, x -> new ArrayList<>()).add(a == attrs ? p : p.toBuilder().setField(attrField, a).build());
         }
-        if (!changed) {
-            return metric;
+        Map<Object, Metric> out = new LinkedHashMap<>();
+        if (!changed && groups.size() == 1) {
+            out.put(groups.keySet().iterator().next(), metric);
+            return out;
         }
-        if (kept.isEmpty()) {
-            return null;
-        }
-        return metric.toBuilder().setField(dataField, data.toBuilder().setField(pointsField, kept).build()).build();
+        groups.forEach((g, kept) -> out.put(g, metric.toBuilder()
+                .setField(dataField, data.toBuilder().setField(pointsField, kept).build()).build()));
+        return out;
     }
 }

@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
 import org.apache.camel.Exchange;
 
 /**
@@ -123,8 +122,8 @@ public final class RuleSet {
             }
 
             @Override
-            public boolean keep(OtlpView view) {
-                return !dropped(view, counts);
+            public Object group(OtlpView view) {
+                return dropped(view, counts) ? null : Boolean.TRUE;
             }
 
             @Override
@@ -144,12 +143,12 @@ public final class RuleSet {
         Counts counts = new Counts(signal);
         Object out = null;
         if (!dropped(new SeedItems.View(signal, tenant, item), counts)) {
-            out = SeedItems.rewrite(item, map -> {
-                Map<String, String> m = redact(signal, map, counts);
-                if (tenant != null) {
-                    m = new LinkedHashMap<>(m);
-                    m.put(TENANT_ATTRIBUTE, tenant);
+            out = SeedItems.rewrite(item, map -> redact(signal, map, counts), map -> {
+                if (tenant == null) {
+                    return map;
                 }
+                Map<String, String> m = new LinkedHashMap<>(map);
+                m.put(TENANT_ATTRIBUTE, tenant);
                 return m;
             });
         }
@@ -170,23 +169,29 @@ public final class RuleSet {
         if (r == null || (!r.routesTopic() && !r.keys())) {
             return List.of(new Routed(null, null, request));
         }
-        OtlpView view = new OtlpView(signal, tenant);
-        Map<List<String>, Boolean> seen = new LinkedHashMap<>();
-        // First pass: the distinct addresses, in order of first appearance.
-        OtlpItems.walk(signal, request, view, new Addresses(r, item -> {
-            seen.putIfAbsent(address(r, item), Boolean.TRUE);
-            return true;
-        }));
-        List<Routed> parts = new ArrayList<>(seen.size());
-        if (seen.size() == 1) {
-            List<String> a = seen.keySet().iterator().next();
-            return List.of(new Routed(a.get(0), a.get(1), request));
-        }
-        for (List<String> a : seen.keySet()) {
-            Message part = OtlpItems.walk(signal, request, view, new Addresses(r, item -> address(r, item).equals(a)));
-            parts.add(new Routed(a.get(0), a.get(1), part));
-        }
-        return parts;
+        Map<Object, Message> parts = OtlpItems.group(signal, request, new OtlpView(signal, tenant),
+                new OtlpItems.Visitor() {
+                    @Override
+                    public List<KeyValue> resource(List<KeyValue> attrs) {
+                        return attrs;
+                    }
+
+                    @Override
+                    public Object group(OtlpView item) {
+                        return address(r, item);
+                    }
+
+                    @Override
+                    public List<KeyValue> attributes(List<KeyValue> attrs) {
+                        return attrs;
+                    }
+                });
+        List<Routed> routed = new ArrayList<>(parts.size());
+        parts.forEach((a, part) -> {
+            List<?> address = (List<?>) a;
+            routed.add(new Routed((String) address.get(0), (String) address.get(1), part));
+        });
+        return routed;
     }
 
     /** The record of a seed item with the routing's topic and key (when set) in place of the bridge's. */
@@ -208,30 +213,6 @@ public final class RuleSet {
     private static List<String> address(RecordRouting r, RecordView item) {
         String key = r.key(item);
         return java.util.Arrays.asList(r.topic(item), key == null || key.isEmpty() ? (r.keys() ? "" : null) : key);
-    }
-
-    /** A visitor that keeps items by address and changes no attribute. */
-    private static final class Addresses implements OtlpItems.Visitor {
-        private final Function<RecordView, Boolean> keep;
-
-        Addresses(RecordRouting r, Function<RecordView, Boolean> keep) {
-            this.keep = keep;
-        }
-
-        @Override
-        public List<KeyValue> resource(List<KeyValue> attrs) {
-            return attrs;
-        }
-
-        @Override
-        public boolean keep(OtlpView view) {
-            return keep.apply(view);
-        }
-
-        @Override
-        public List<KeyValue> attributes(List<KeyValue> attrs) {
-            return attrs;
-        }
     }
 
     private boolean dropped(RecordView item, Counts counts) {

@@ -73,15 +73,19 @@ final class SeedItems {
         return ((LogData) item).attributes();
     }
 
-    /** {@code item} with every attribute map passed through {@code rewrite} (the item itself when none changed). */
-    static Object rewrite(Object item, UnaryOperator<Map<String, String>> rewrite) {
+    /**
+     * {@code item} with every attribute map passed through {@code rewrite}, and its own map (labels, attributes;
+     * not those of span events and links) then through {@code own} (the item itself when none changed).
+     */
+    static Object rewrite(Object item, UnaryOperator<Map<String, String>> rewrite, UnaryOperator<Map<String, String>> own) {
+        UnaryOperator<Map<String, String>> top = m -> own.apply(rewrite.apply(m));
         if (item instanceof MetricData m) {
-            Map<String, String> labels = rewrite.apply(m.labels());
+            Map<String, String> labels = top.apply(m.labels());
             return labels == m.labels() ? m : new MetricData(m.name(), m.description(), m.unit(), m.metricType(),
                     m.value(), labels, m.timestamp());
         }
         if (item instanceof TraceData t) {
-            Map<String, String> attrs = rewrite.apply(t.attributes());
+            Map<String, String> attrs = top.apply(t.attributes());
             boolean changed = attrs != t.attributes();
             List<SpanEvent> events = new ArrayList<>(t.events().size());
             for (SpanEvent e : t.events()) {
@@ -99,7 +103,7 @@ final class SeedItems {
                     t.startTime(), t.endTime(), t.durationNs(), t.status(), attrs, events, links);
         }
         LogData l = (LogData) item;
-        Map<String, String> attrs = rewrite.apply(l.attributes());
+        Map<String, String> attrs = top.apply(l.attributes());
         return attrs == l.attributes() ? l : new LogData(l.timestamp(), l.level(), l.message(), attrs, l.body(),
                 l.severityNumber(), l.severityText());
     }

@@ -187,6 +187,23 @@ class RoutingRulesTest {
             assertThat(Topics.endOffsetSum("b" + suffix + ".cart")).isEqualTo(before + 1);
             Files.writeString(otlp, good);
             awaitReady(bridge);
+
+            // Properties that parse but do not go together (a drop rule with no condition): refused when the route
+            // starts, the routes of before put back.
+            Files.writeString(otlp, withRules(original, "ingest-otlp-logs", "dropAll") + """
+
+                    - beans:
+                        - name: dropAll
+                          type: io.telemetrybridge.rules.DropRule
+                          properties:
+                            signal: logs
+                    """);
+            awaitTrue(() -> ready(bridge).body().contains("no condition"), 20_000);
+            long now = Topics.endOffsetSum("b" + suffix + ".cart");
+            awaitTrue(() -> post(bridge, "/v1/logs", cart.toByteArray(), Map.of()).statusCode() == 200, 20_000);
+            awaitTrue(() -> Topics.endOffsetSum("b" + suffix + ".cart") > now, 20_000);
+            Files.writeString(otlp, good);
+            awaitReady(bridge);
         }
     }
 
