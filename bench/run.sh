@@ -24,7 +24,7 @@ start_broker_and_bridge
 load() {
   local url="http://127.0.0.1:$http_port/v1/traces"
   [ "$1" = grpc ] && url="grpc://127.0.0.1:$grpc_port"
-  java -cp "$jar" bench/OtlpLoad.java "$url" "$1" "$2" "$3" "$bootstrap" telemetry.traces "$bridge_pid"
+  java -cp "$jar" bench/OtlpLoad.java "$url" "$1" "$2" "$3" "$bootstrap" "${4:-telemetry.traces}" "$bridge_pid"
 }
 
 echo "== machine: $(nproc) cores, $(java -version 2>&1 | head -1), run length ${RUN_SECONDS} s"
@@ -43,6 +43,33 @@ for enc in proto json grpc; do
   done
 done
 echo "bridge peak RSS: $(awk '/VmHWM/ {printf "%.0f MiB", $2/1024}' /proc/$bridge_pid/status)"
+
+echo "== rules: ingest-otlp-traces with a topic template, a key template and two drop rules (bench/rules.yaml), live reload"
+python3 - "$work/bridge/routes/ingest-otlp.camel.yaml" <<'PY'
+import sys
+path = sys.argv[1]
+text = open(path).read()
+at = text.index("    id: ingest-otlp-traces\n")
+steps = text.index("      steps:\n", at) + len("      steps:\n")
+use = "".join("        - process:\n            ref: %s\n" % r
+              for r in ("benchDropHealthName", "benchDropHealthRoute", "benchRouting"))
+open(path, "w").write(text[:steps] + use + text[steps:] + "\n" + open("bench/rules.yaml").read())
+PY
+# The reload takes a few seconds; the first request to the template's topic creates it.
+for _ in $(seq 1 60); do
+  load proto 1 1 bench.traces.orders >/dev/null 2>&1 || true
+  n=$(java -cp "$jar" bench/OtlpLoad.java --end-offsets "$bootstrap" bench.traces.orders 2>/dev/null || echo 0)
+  [ "${n:-0}" -gt 0 ] && break
+  sleep 1
+done
+for conns in 1 16; do
+  for enc in proto json; do
+    line=$(load "$enc" "$conns" "$RUN_SECONDS" bench.traces.orders)
+    line="$enc+rules ${line#* }"
+    echo "$line"
+    results+=("$line")
+  done
+done
 
 echo "== Kafka ProducerPerformance: $PP_RECORDS records of 300 bytes, bridge's producer settings"
 java -cp "$jar:$work/lib/*" org.apache.kafka.tools.TopicCommand --bootstrap-server "$bootstrap" --create \
