@@ -50,6 +50,8 @@ public final class RouteReloadCheck extends AbstractHealthCheck implements AutoC
     private byte[] tried;
     private int seenFailed;
     private int seenSucceeded;
+    /** Looks put off because routes were not started yet (another reload may be starting them). */
+    private int deferred;
     private ScheduledExecutorService scheduler;
 
     /** @param directory the watched folder ({@code camel.main.routes-reload-directory}) */
@@ -100,6 +102,12 @@ public final class RouteReloadCheck extends AbstractHealthCheck implements AutoC
             tried = lastSeen;
         } else if (succeeded > seenSucceeded && lastError == null) {
             List<String> stopped = notStarted();
+            if (!stopped.isEmpty() && deferred < 2) {
+                // A further save may be reloading them right now: look again before judging.
+                deferred++;
+                return;
+            }
+            deferred = 0;
             if (!stopped.isEmpty()) {
                 // Camel can report a reload as done while a route of it could not start.
                 failedFile = newestFile();

@@ -21,6 +21,7 @@ import io.opentelemetry.proto.trace.v1.ResourceSpans;
 import io.opentelemetry.proto.trace.v1.ScopeSpans;
 import io.opentelemetry.proto.trace.v1.Span;
 import io.telemetrybridge.support.KafkaBroker;
+import io.telemetrybridge.support.OtlpGrpcClient;
 import io.telemetrybridge.support.RunningBridge;
 import io.telemetrybridge.support.Topics;
 import java.io.IOException;
@@ -61,7 +62,9 @@ class RoutingRulesTest {
                 Path.of("examples/routing/drop-debug-redact-email.camel.yaml"),
                 Path.of("examples/routing/topic-per-namespace.camel.yaml"));
         String namespace = "ns" + UUID.randomUUID().toString().substring(0, 8);
-        try (RunningBridge bridge = start()) {
+        Path grpc = routes.resolve("ingest-otlp-grpc.camel.yaml");
+        Files.writeString(grpc, withRules(Files.readString(grpc), "ingest-otlp-grpc-metrics", "metricsByNamespace"));
+        try (RunningBridge bridge = start(); OtlpGrpcClient client = new OtlpGrpcClient(bridge.grpcPort())) {
             // Spans of two services, interleaved in one request: keyed by service, not by trace.
             ExportTraceServiceRequest traces = ExportTraceServiceRequest.newBuilder()
                     .addResourceSpans(spans("cart", 3)).addResourceSpans(spans("pay", 2)).build();
@@ -104,6 +107,16 @@ class RoutingRulesTest {
             assertThat(Topics.readAll(bridge.topic("metrics"))).extracting(Topics.Rec::value)
                     .noneMatch(v -> v.contains("queue.depth"));
             assertThat(bridge.get("/api/v1/topics").body()).contains("metrics." + namespace);
+
+            // The same rule on the gRPC route: metadata x-team copied, the token metadata and the rest not.
+            OtlpGrpcClient.Answer answer2 = client.call(OtlpGrpcClient.method("metrics"),
+                    ExportMetricsServiceRequest.newBuilder().addResourceMetrics(metrics("cart", namespace)).build()
+                            .toByteArray(), Map.of("x-team", "grpc-team", "x-other", "left-out"), null, 10_000);
+            assertThat(answer2.code()).isEqualTo(io.grpc.Status.Code.OK);
+            List<Topics.Rec> both = Topics.awaitRecords("metrics." + namespace, 2, Duration.ofSeconds(20));
+            assertThat(both).hasSize(2);
+            assertThat(both).extracting(r -> r.headers().get("x-team")).containsExactlyInAnyOrder("checkout", "grpc-team");
+            assertThat(both.get(1).headers()).doesNotContainKey("x-other").containsEntry("telemetry.source", "otlp-grpc");
         }
     }
 
@@ -111,10 +124,18 @@ class RoutingRulesTest {
     void rulesApplyToTheSeedApiAndToFileDrops() throws IOException {
         install(routes);
         Path http = routes.resolve("ingest-http.camel.yaml");
-        Files.writeString(http, withRules(Files.readString(http), "ingest-http-logs", "dropHealth", "hashEmail")
-                + BEANS);
+        String seedTopic = "seed" + UUID.randomUUID().toString().substring(0, 8);
+        Files.writeString(http, withRules(Files.readString(http), "ingest-http-logs", "dropHealth", "hashEmail",
+                "seedRouting") + BEANS + """
+                    - name: seedRouting
+                      type: io.telemetrybridge.rules.RecordRouting
+                      properties:
+                        topic: "%s.{resource.service.name|none}"
+                        key: "{attributes.order|no-order}"
+                """.formatted(seedTopic));
         Path file = routes.resolve("ingest-file.camel.yaml");
-        Files.writeString(file, withRules(Files.readString(file), "ingest-file-logs", "dropHealth", "hashEmail"));
+        Files.writeString(file, withRules(Files.readString(file), "ingest-file-logs", "dropHealth", "hashEmail",
+                "seedRouting"));
         try (RunningBridge bridge = start()) {
             String now = java.time.Instant.now().toString();
             String batch = """
@@ -122,25 +143,28 @@ class RoutingRulesTest {
                       {"timestamp": "%1$s", "level": "Info", "message": "health ok",
                        "attributes": {"http.route": "/healthz"}},
                       {"timestamp": "%1$s", "level": "Info", "message": "order placed",
-                       "attributes": {"user.email": "a@b.c", "service.name": "shop"}}
+                       "attributes": {"user.email": "a@b.c", "service.name": "shop", "order": "o-17"}}
                     ]}""".formatted(now);
             HttpResponse<String> answer = bridge.post("/api/v1/logs", "application/json",
                     batch.getBytes(StandardCharsets.UTF_8));
             assertThat(answer.statusCode()).isEqualTo(200);
             assertThat(answer.body()).contains("\"records_written\":1");
-            List<Topics.Rec> written = Topics.awaitRecords(bridge.topic("logs"), 1, Duration.ofSeconds(20));
+            List<Topics.Rec> written = Topics.awaitRecords(seedTopic + ".shop", 1, Duration.ofSeconds(20));
             assertThat(written).hasSize(1);
             assertThat(written.get(0).value()).contains("order placed").doesNotContain("a@b.c")
                     .contains(hmac("a@b.c"));
+            assertThat(written.get(0).key()).isEqualTo("o-17");
 
             Files.writeString(bridge.inbox().resolve("logs").resolve("drop.jsonl"), """
                     {"timestamp": "%1$s", "level": "Info", "message": "file health", "attributes": {"http.route": "/healthz"}}
                     {"timestamp": "%1$s", "level": "Info", "message": "file order", "attributes": {"user.email": "x@y.z"}}
                     """.formatted(now));
-            List<Topics.Rec> all = Topics.awaitRecords(bridge.topic("logs"), 2, Duration.ofSeconds(30));
-            assertThat(all).hasSize(2);
-            assertThat(all.get(0).value() + all.get(1).value()).contains("file order").doesNotContain("file health")
-                    .doesNotContain("x@y.z").contains(hmac("x@y.z"));
+            List<Topics.Rec> fromFile = Topics.awaitRecords(seedTopic + ".none", 1, Duration.ofSeconds(30));
+            assertThat(fromFile).hasSize(1);
+            assertThat(fromFile.get(0).value()).contains("file order").doesNotContain("x@y.z").contains(hmac("x@y.z"));
+            assertThat(fromFile.get(0).key()).isEqualTo("no-order");
+            assertThat(Topics.readAll(bridge.topic("logs"))).extracting(Topics.Rec::value)
+                    .noneMatch(v -> v.contains("file health") || v.contains("order placed"));
             assertThat(meters(bridge)).containsPattern(
                     "telemetry_bridge_rule_dropped_total\\{[^}]*rule=\"dropHealth\"[^}]*} 2\\.0");
         }
@@ -176,8 +200,24 @@ class RoutingRulesTest {
             }, 20_000);
             assertThat(Topics.awaitRecords("b" + suffix + ".cart", 1, Duration.ofSeconds(20))).isNotEmpty();
 
-            // A template that does not parse: refused, the routes of before keep serving, readiness says why.
             String good = Files.readString(otlp);
+            // missingTopics: dead-letter: a topic that does not exist is not created; its records are dead letters.
+            Files.writeString(otlp, withRules(original, "ingest-otlp-logs", "logsRouting")
+                    + routing("d" + suffix + ".{resource.service.name}", 5) + "        missingTopics: dead-letter\n");
+            awaitTrue(() -> {
+                post(bridge, "/v1/logs", cart.toByteArray(), Map.of());
+                return Topics.readAll(bridge.topic("dlq")).stream()
+                        .anyMatch(r -> r.headers().toString().contains("does not exist"));
+            }, 20_000);
+            assertThat(Topics.exists("d" + suffix + ".cart")).isFalse();
+            Files.writeString(otlp, good);
+            awaitTrue(() -> {
+                long before0 = Topics.endOffsetSum("b" + suffix + ".cart");
+                post(bridge, "/v1/logs", cart.toByteArray(), Map.of());
+                return Topics.endOffsetSum("b" + suffix + ".cart") > before0;
+            }, 20_000);
+
+            // A template that does not parse: refused, the routes of before keep serving, readiness says why.
             Files.writeString(otlp, withRules(original, "ingest-otlp-logs", "logsRouting")
                     + routing("c" + suffix + ".{resource.service.name", 5));
             awaitTrue(() -> ready(bridge).body().contains("was not applied"), 20_000);
