@@ -27,6 +27,9 @@ import io.telemetrybridge.kafka.ClusterInfo;
 import io.telemetrybridge.kafka.ConsumerPool;
 import io.telemetrybridge.kafka.KafkaSetup;
 import io.telemetrybridge.kafka.RoutedTopics;
+import io.telemetrybridge.observe.KafkaReadinessCheck;
+import io.telemetrybridge.spool.Spool;
+import io.telemetrybridge.spool.SpoolSettings;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
@@ -94,8 +97,12 @@ public final class BridgeConfiguration implements CamelConfiguration, AutoClosea
         };
         DeadLetters deadLetters = bindIngestion(context, settings, meters, last, routed);
         bindQueries(context, settings, meters, deadLetters, topics);
-        HealthChecks.kafka(context, kafka.client("telemetry-bridge-health"), topics,
+        KafkaReadinessCheck kafkaCheck = HealthChecks.kafka(context, kafka.client("telemetry-bridge-health"), topics,
                 kafka::topicDrift);
+        Spool spool = context.getRegistry().lookupByNameAndType("spool", Spool.class);
+        if (spool.enabled()) {
+            kafkaCheck.spool(spool::state, spool::accepting);
+        }
         HealthChecks.routeReload(context);
         HttpRoutes routes = new HttpRoutes(context);
         RouteAvailability availability = new RouteAvailability(context, routes);
@@ -105,6 +112,9 @@ public final class BridgeConfiguration implements CamelConfiguration, AutoClosea
         context.addStartupListener(frontDoor);
         serveGrpc(context, settings, inFlight, meters, deadLetters, availability);
         HealthChecks.whenFullyStarted(context, ctx -> {
+            if (spool.enabled()) {
+                meters.spoolGauges(spool::figures);
+            }
             for (Signal s : Signal.values()) {
                 Path folder = settings.file().inbox().resolve(s.id());
                 meters.fileBacklog(s, () -> InboxFiles.waiting(folder));
@@ -122,7 +132,7 @@ public final class BridgeConfiguration implements CamelConfiguration, AutoClosea
     }
 
     private DeadLetters bindIngestion(CamelContext context, BridgeSettings settings, BridgeMeters meters,
-            LastRecords last, RoutedTopics routed) {
+            LastRecords last, RoutedTopics routed) throws Exception {
         ObjectMapper mapper = SeedJson.newMapper();
         SeedReader reader = new SeedReader(mapper);
         TelemetryRecords records = new TelemetryRecords(context, mapper.writer(), kafka.sizeLimit(), last, routed,
@@ -149,6 +159,14 @@ public final class BridgeConfiguration implements CamelConfiguration, AutoClosea
         registry.bind("otlpIngest", new OtlpIngest(new OtlpRequests(settings.otlp().maxJsonDepth(), maxBody),
                 settings.otlp().encodings(), records, kafka.sizeLimit(), meters, deadLetters));
         registry.bind("otlpErrors", new OtlpErrors(retryAfter, meters));
+        SpoolSettings spooling = settings.spool();
+        Spool spool = new Spool(spooling, spooling.enabled()
+                ? kafka.spoolProducer(spooling.kafkaTimeoutMs(), last) : null, meters);
+        registry.bind("spool", spool);
+        if (spooling.enabled()) {
+            // Stopped after the routes (in-flight requests answered), before the producers and the broker.
+            context.addService(spool, true, false);
+        }
         return deadLetters;
     }
 

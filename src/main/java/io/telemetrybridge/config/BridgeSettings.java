@@ -13,6 +13,7 @@ import io.telemetrybridge.otlp.OtlpEncoding;
 import io.telemetrybridge.otlp.OtlpSettings;
 import io.telemetrybridge.query.QueryLimits;
 import io.telemetrybridge.query.QuerySettings;
+import io.telemetrybridge.spool.SpoolSettings;
 import java.nio.file.Path;
 import java.util.EnumMap;
 import java.util.List;
@@ -33,9 +34,11 @@ import org.apache.camel.spi.PropertiesComponent;
  * @param file        file drops ({@code bridge.file.*})
  * @param deadLetters dead letters ({@code bridge.dlq.*})
  * @param query       the query side ({@code bridge.query.*})
+ * @param spool       the local spool ({@code bridge.spool.*})
  */
 public record BridgeSettings(KafkaSettings kafka, TopicSettings topics, HttpSettings http, GrpcSettings grpc,
-        OtlpSettings otlp, FileSettings file, DeadLetterSettings deadLetters, QuerySettings query) {
+        OtlpSettings otlp, FileSettings file, DeadLetterSettings deadLetters, QuerySettings query,
+        SpoolSettings spool) {
 
     /**
      * Reads and validates the settings.
@@ -67,7 +70,7 @@ public record BridgeSettings(KafkaSettings kafka, TopicSettings topics, HttpSett
                 HttpKeys.grpc(r, http), otlp(r), file(r),
                 new DeadLetterSettings((int) r.positive("dlq.max-payload-bytes", 65_536),
                         Path.of(r.text("dlq.folder", "data/dead-letter"))),
-                query(r));
+                query(r), spool(r));
         // Read by the routes only (placeholders): validated here all the same.
         r.positive("file.poll-interval-ms", 1000);
         r.positive("heartbeat.period-ms", 30_000);
@@ -92,6 +95,17 @@ public record BridgeSettings(KafkaSettings kafka, TopicSettings topics, HttpSett
                 (int) r.positive("file.max-line-bytes", 4_194_304), r.positive("file.max-batch-bytes", 67_108_864),
                 r.positive("file.orphan-lock-ms", 20_000), Path.of(r.text("file.inbox", "inbox")),
                 r.positive("file.quiet-period-ms", 1000));
+    }
+
+    private static SpoolSettings spool(SettingsReader r) {
+        String fsync = r.text("spool.fsync", "request").trim();
+        long interval = r.positive("spool.fsync-interval-ms", 100);
+        if (!fsync.equals("request") && !fsync.equals("interval")) {
+            r.errors.add(PREFIX + "spool.fsync: expected request or interval, got '" + fsync + "'");
+        }
+        return new SpoolSettings(r.bool("spool.enabled", false), Path.of(r.text("spool.dir", "data/spool")),
+                r.positive("spool.max-bytes", 1L << 30), r.positive("spool.segment-bytes", 64L << 20),
+                fsync.equals("interval") ? interval : 0, r.positive("spool.kafka-timeout-ms", 1000));
     }
 
     private static QuerySettings query(SettingsReader r) {

@@ -25,7 +25,7 @@ import org.apache.kafka.common.errors.TimeoutException;
  * a batch of 100 items would wait 100 times. Here, once the metadata wait for a topic timed out, further sends
  * to that topic fail at once, through the callback as Kafka itself reports the timeout, for
  * {@link #FAIL_FAST_WINDOW}; the next send after it probes the cluster again. With metadata known, sends never
- * block here and a broker that went away surfaces after {@code delivery.timeout.ms}. Closing is a no-op: the
+ * block here and a broker that went away surfaces after {@code delivery.timeout.ms}. Closing a shared one is a no-op: the
  * producer belongs to {@link SharedProducers}.
  */
 final class FailFastProducer implements Producer<Object, Object> {
@@ -40,10 +40,17 @@ final class FailFastProducer implements Producer<Object, Object> {
     private final Map<String, Failure> unavailable = new ConcurrentHashMap<>();
     private final Map<String, Long> available = new ConcurrentHashMap<>();
     private final LastRecords last;
+    private final boolean owned;
 
     FailFastProducer(Producer<Object, Object> delegate, LastRecords last) {
+        this(delegate, last, false);
+    }
+
+    /** @param owned whether closing this closes {@code delegate} (not for a shared producer) */
+    FailFastProducer(Producer<Object, Object> delegate, LastRecords last, boolean owned) {
         this.delegate = delegate;
         this.last = last;
+        this.owned = owned;
     }
 
     Producer<Object, Object> delegate() {
@@ -148,11 +155,14 @@ final class FailFastProducer implements Producer<Object, Object> {
 
     @Override
     public void close() {
-        // Shared: closed by SharedProducers when the context stops.
+        close(Duration.ofSeconds(30));
     }
 
     @Override
     public void close(Duration timeout) {
-        // Shared: closed by SharedProducers when the context stops.
+        // A shared one is closed by SharedProducers when the context stops.
+        if (owned) {
+            delegate.close(timeout);
+        }
     }
 }

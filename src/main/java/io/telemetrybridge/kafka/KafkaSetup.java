@@ -3,6 +3,7 @@ package io.telemetrybridge.kafka;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Properties;
 import java.util.Map;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -10,6 +11,10 @@ import java.util.function.Supplier;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.kafka.KafkaComponent;
 import org.apache.camel.component.kafka.KafkaConfiguration;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.common.errors.InvalidConfigurationException;
 import org.apache.kafka.common.errors.InvalidPartitionsException;
@@ -34,6 +39,7 @@ public final class KafkaSetup implements AutoCloseable {
     private final String bootstrap;
     private final EmbeddedKafkaBroker broker;
     private final RecordSizeLimit sizeLimit;
+    private final KafkaConfiguration producer;
     /** Differences between existing topics and their settings, found at start-up (readiness detail). */
     private volatile List<String> topicDrift = List.of();
 
@@ -44,6 +50,23 @@ public final class KafkaSetup implements AutoCloseable {
         this.bootstrap = bootstrap;
         this.broker = broker;
         this.sizeLimit = new RecordSizeLimit(producer, topics);
+        this.producer = producer;
+    }
+
+    /**
+     * A producer of its own for the spool ({@code io.telemetrybridge.spool.Spool}): the routes' producer
+     * settings (acks, idempotence, compression, security), byte-array keys and values, metadata waits bounded by
+     * {@code maxBlockMs}, and the same fail-fast behaviour while the cluster is unreachable.
+     */
+    public Producer<Object, Object> spoolProducer(long maxBlockMs, LastRecords last) {
+        Properties props = producer.createProducerProperties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        props.putAll(settings.security().clientProperties());
+        props.put(ProducerConfig.CLIENT_ID_CONFIG, "telemetry-bridge-spool");
+        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) maxBlockMs);
+        return new FailFastProducer(new KafkaProducer<>(props), last, true);
     }
 
     /**

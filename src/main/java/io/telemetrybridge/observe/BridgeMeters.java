@@ -54,6 +54,11 @@ public final class BridgeMeters {
     public static final String RULE_DROPPED = "telemetry.bridge.rule.dropped";
     public static final String RULE_REDACTED = "telemetry.bridge.rule.redacted";
     public static final String TENANT_THROTTLED = "telemetry.bridge.tenant.throttled";
+    public static final String SPOOLED = "telemetry.bridge.spool.spooled";
+    public static final String REPLAYED = "telemetry.bridge.spool.replayed";
+    public static final String SPOOL_RECORDS = "telemetry.bridge.spool.records";
+    public static final String SPOOL_BYTES = "telemetry.bridge.spool.bytes";
+    public static final String SPOOL_OLDEST = "telemetry.bridge.spool.oldest.age";
     public static final String RETRIED = "telemetry.bridge.records.retried";
     public static final String PUBLISH_LATENCY = "telemetry.bridge.publish.latency";
     public static final String REQUEST_BYTES = "telemetry.bridge.request.bytes";
@@ -74,6 +79,11 @@ public final class BridgeMeters {
             Map.entry(RULE_DROPPED, "Items (spans, data points, log records) left out by a drop rule of a route"),
             Map.entry(RULE_REDACTED, "Attributes removed or hashed by an attribute rule of a route"),
             Map.entry(TENANT_THROTTLED, "Records of requests refused (429) because their tenant was over its rate"),
+            Map.entry(SPOOLED, "Records Kafka did not take in time, kept in the local spool and acknowledged"),
+            Map.entry(REPLAYED, "Records the spool's forwarder sent to Kafka and Kafka acknowledged"),
+            Map.entry(SPOOL_RECORDS, "Records held in the local spool, waiting for Kafka"),
+            Map.entry(SPOOL_BYTES, "Bytes of the local spool's segment files"),
+            Map.entry(SPOOL_OLDEST, "Age of the oldest record held in the local spool"),
             Map.entry(DROPPED, "Records of the bridge's own timer sources given up after retries"),
             Map.entry(RETRIED, "Records sent again after a transient Kafka failure (file and timer routes)"),
             Map.entry(PUBLISH_LATENCY, "Time from receiving a request, file chunk or tick to Kafka's "
@@ -100,8 +110,17 @@ public final class BridgeMeters {
      * {@code TelemetryRecords}) as acknowledged.
      *
      * @return the number of records counted
+     * @throws RuntimeException the spool's refusal ({@link ExchangeProperties#SPOOL_REFUSAL}) when the spool stood
+     *                          in for Kafka and did not take the records (full: a Kafka exception, answered 503)
      */
     public int published(Exchange exchange) {
+        RuntimeException refusal = exchange.getProperty(ExchangeProperties.SPOOL_REFUSAL, RuntimeException.class);
+        if (refusal != null) {
+            // The spool stood in for Kafka and could not take the records (docs/delivery.md, "Spool"): nothing
+            // was published. Thrown here, in a step of the route, so that the route's error handling answers it.
+            exchange.removeProperty(ExchangeProperties.SPOOL_REFUSAL);
+            throw refusal;
+        }
         int count = exchange.getProperty(ExchangeProperties.COUNT, 0, Integer.class);
         Signal signal = exchange.getProperty(ExchangeProperties.SIGNAL, Signal.class);
         Source source = exchange.getProperty(ExchangeProperties.SOURCE, Source.class);
@@ -154,6 +173,29 @@ public final class BridgeMeters {
      * Redelivery step ({@code onRedeliveryRef: retryCounter} in the route configurations): counts the exchange's
      * records (properties set by {@code TelemetryRecords}) as retried.
      */
+    /** Records of a request of {@code signal} appended to the spool (signal null: unknown). */
+    public void spooled(Signal signal, long n) {
+        Counter.builder(SPOOLED).description(HELP.get(SPOOLED)).tag("signal", signal == null ? "unknown" : signal.id())
+                .register(registry()).increment(n);
+    }
+
+    /** Records the spool's forwarder got acknowledged by Kafka. */
+    public void replayed(long n) {
+        Counter.builder(REPLAYED).description(HELP.get(REPLAYED)).register(registry()).increment(n);
+    }
+
+    /**
+     * The spool's gauges, read from {@code figures} ({records, bytes, oldest age in seconds}) at each scrape.
+     */
+    public void spoolGauges(Supplier<long[]> figures) {
+        Gauge.builder(SPOOL_RECORDS, () -> figures.get()[0]).description(HELP.get(SPOOL_RECORDS))
+                .strongReference(true).register(registry());
+        Gauge.builder(SPOOL_BYTES, () -> figures.get()[1]).description(HELP.get(SPOOL_BYTES)).baseUnit("bytes")
+                .strongReference(true).register(registry());
+        Gauge.builder(SPOOL_OLDEST, () -> figures.get()[2]).description(HELP.get(SPOOL_OLDEST)).baseUnit("seconds")
+                .strongReference(true).register(registry());
+    }
+
     /** Records of a request refused because {@code tenant} was over its rate. */
     public void tenantThrottled(String tenant, Signal signal, long n) {
         Counter.builder(TENANT_THROTTLED).description(HELP.get(TENANT_THROTTLED)).tag("tenant", tenant)

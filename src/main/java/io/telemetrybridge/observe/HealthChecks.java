@@ -22,13 +22,14 @@ public final class HealthChecks {
     private HealthChecks() {}
 
     /** Registers readiness check {@code kafka}, fed by a background describe-cluster every 5 s. */
-    public static void kafka(CamelContext context, Map<String, Object> adminConfig, java.util.function.Supplier<List<String>> topics,
-            Supplier<List<String>> topicDrift) throws Exception {
+    public static KafkaReadinessCheck kafka(CamelContext context, Map<String, Object> adminConfig,
+            Supplier<List<String>> topics, Supplier<List<String>> topicDrift) throws Exception {
         KafkaReadinessCheck check = new KafkaReadinessCheck(adminConfig, topics, Duration.ofSeconds(3), topicDrift);
         check.setCamelContext(context);
         check.start(context.getExecutorServiceManager().newSingleThreadScheduledExecutor(check, "kafka-health"),
                 Duration.ofSeconds(5));
         register(context, check, check);
+        return check;
     }
 
     /**

@@ -69,11 +69,46 @@ public final class KafkaReadinessCheck extends AbstractHealthCheck implements Au
         scheduler.scheduleWithFixedDelay(this::observe, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
     }
 
+    /**
+     * With the spool on: readiness stays UP while Kafka is away and the spool takes records, and says since when
+     * it spools; a full spool is DOWN.
+     *
+     * @param state     null while the spool holds nothing, else its {@code spooling.since}, records, bytes, full
+     * @param accepting whether the spool takes records now
+     */
+    public void spool(Supplier<Map<String, Object>> state, java.util.function.BooleanSupplier accepting) {
+        this.spoolState = state;
+        this.spoolAccepting = accepting;
+    }
+
+    private volatile Supplier<Map<String, Object>> spoolState;
+    private volatile java.util.function.BooleanSupplier spoolAccepting;
+
     @Override
     protected void doCall(HealthCheckResultBuilder builder, Map<String, Object> options) {
         Observation o = last;
         builder.details(o.details()).message(o.message());
-        if (o.up()) {
+        boolean up = o.up();
+        if (spoolState != null) {
+            Map<String, Object> s = spoolState.get();
+            boolean accepting = spoolAccepting.getAsBoolean();
+            String spooling = s == null ? "" : "spooling since " + s.get("spooling.since") + ": "
+                    + s.get("spool.records") + " record(s), " + s.get("spool.bytes") + " bytes waiting for Kafka";
+            if (s != null) {
+                builder.details(s);
+            }
+            if (!accepting) {
+                up = false;
+                builder.message("the spool is full (bridge.spool.max-bytes); " + spooling + "; " + o.message());
+            } else if (!up) {
+                up = true;
+                builder.message((s == null ? "requests are spooled while Kafka is away" : spooling) + "; "
+                        + o.message());
+            } else if (s != null) {
+                builder.message(o.message() + "; " + spooling + " (being sent)");
+            }
+        }
+        if (up) {
             builder.up();
         } else {
             builder.down();

@@ -67,4 +67,48 @@ public final class NumberedBatches {
         }
         return copies;
     }
+
+    /** A seed log batch keyed by the client (service.name), its records saying which request sent them. */
+    public static byte[] keyed(int client, int request, int items) {
+        StringBuilder logs = new StringBuilder();
+        for (int i = 0; i < items; i++) {
+            logs.append(i == 0 ? "" : ",").append("{\"timestamp\":\"2025-01-01T00:00:00Z\",\"level\":\"Info\","
+                    + "\"message\":\"req-").append(request).append("-item-").append(i)
+                    .append("\",\"attributes\":{\"service.name\":\"client-").append(client).append("\"}}");
+        }
+        return ("{\"id\":\"0b4f5a3e-6f0c-4d5e-8f7a-1b2c3d4e5f60\",\"timestamp\":\"2025-01-01T00:00:00Z\",\"logs\":["
+                + logs + "]}").getBytes(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Per key (client), the request numbers in the order their records first appear on the topic, each request
+     * listed once it has all its items (duplicates of a request already complete are skipped).
+     */
+    public static Map<String, List<Integer>> requestsInOrder(String bootstrap, String topic, int items) {
+        Properties p = new Properties();
+        p.put("bootstrap.servers", bootstrap);
+        Map<String, List<Integer>> order = new java.util.LinkedHashMap<>();
+        Map<String, Map<Integer, Integer>> seen = new HashMap<>();
+        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p, new ByteArrayDeserializer(),
+                new ByteArrayDeserializer())) {
+            List<TopicPartition> parts = c.partitionsFor(topic, Duration.ofSeconds(30)).stream()
+                    .map(i -> new TopicPartition(topic, i.partition())).toList();
+            c.assign(parts);
+            c.seekToBeginning(parts);
+            Map<TopicPartition, Long> end = c.endOffsets(parts);
+            while (parts.stream().anyMatch(tp -> c.position(tp) < end.get(tp))) {
+                for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(200))) {
+                    com.fasterxml.jackson.databind.JsonNode v = Json.tree(new String(r.value(), StandardCharsets.UTF_8));
+                    String key = new String(r.key(), StandardCharsets.UTF_8);
+                    String message = v.get("message").textValue();
+                    int id = Integer.parseInt(message.substring(4, message.indexOf("-item-")));
+                    int n = seen.computeIfAbsent(key, k -> new HashMap<>()).merge(id, 1, Integer::sum);
+                    if (n == items) {
+                        order.computeIfAbsent(key, k -> new java.util.ArrayList<>()).add(id);
+                    }
+                }
+            }
+        }
+        return order;
+    }
 }
