@@ -47,9 +47,22 @@ public final class NumberedBatches {
 
     /** How many records each request number has on {@code topic} (read to its end offsets). */
     public static Map<Integer, Integer> recordsPerRequest(String bootstrap, String topic) {
+        Map<Integer, Integer> copies = new HashMap<>();
+        readAll(bootstrap, topic, r -> copies.merge(request(r), 1, Integer::sum));
+        return copies;
+    }
+
+    /** The request number a record of a numbered batch carries ({@code req-<n>-item-<i>}). */
+    private static int request(ConsumerRecord<byte[], byte[]> r) {
+        String message = Json.tree(new String(r.value(), StandardCharsets.UTF_8)).get("message").textValue();
+        return Integer.parseInt(message.substring(4, message.indexOf("-item-")));
+    }
+
+    /** Every record of {@code topic} up to its end offsets, partition by partition in offset order. */
+    private static void readAll(String bootstrap, String topic,
+            java.util.function.Consumer<ConsumerRecord<byte[], byte[]>> each) {
         Properties p = new Properties();
         p.put("bootstrap.servers", bootstrap);
-        Map<Integer, Integer> copies = new HashMap<>();
         try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p, new ByteArrayDeserializer(),
                 new ByteArrayDeserializer())) {
             List<TopicPartition> parts = c.partitionsFor(topic, Duration.ofSeconds(30)).stream()
@@ -59,13 +72,10 @@ public final class NumberedBatches {
             Map<TopicPartition, Long> end = c.endOffsets(parts);
             while (parts.stream().anyMatch(tp -> c.position(tp) < end.get(tp))) {
                 for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(200))) {
-                    String message = Json.tree(new String(r.value(), StandardCharsets.UTF_8)).get("message").textValue();
-                    int id = Integer.parseInt(message.substring(4, message.indexOf("-item-")));
-                    copies.merge(id, 1, Integer::sum);
+                    each.accept(r);
                 }
             }
         }
-        return copies;
     }
 
     /** A seed log batch keyed by the client (service.name), its records saying which request sent them. */
@@ -85,30 +95,15 @@ public final class NumberedBatches {
      * listed once it has all its items (duplicates of a request already complete are skipped).
      */
     public static Map<String, List<Integer>> requestsInOrder(String bootstrap, String topic, int items) {
-        Properties p = new Properties();
-        p.put("bootstrap.servers", bootstrap);
         Map<String, List<Integer>> order = new java.util.LinkedHashMap<>();
         Map<String, Map<Integer, Integer>> seen = new HashMap<>();
-        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p, new ByteArrayDeserializer(),
-                new ByteArrayDeserializer())) {
-            List<TopicPartition> parts = c.partitionsFor(topic, Duration.ofSeconds(30)).stream()
-                    .map(i -> new TopicPartition(topic, i.partition())).toList();
-            c.assign(parts);
-            c.seekToBeginning(parts);
-            Map<TopicPartition, Long> end = c.endOffsets(parts);
-            while (parts.stream().anyMatch(tp -> c.position(tp) < end.get(tp))) {
-                for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(200))) {
-                    com.fasterxml.jackson.databind.JsonNode v = Json.tree(new String(r.value(), StandardCharsets.UTF_8));
-                    String key = new String(r.key(), StandardCharsets.UTF_8);
-                    String message = v.get("message").textValue();
-                    int id = Integer.parseInt(message.substring(4, message.indexOf("-item-")));
-                    int n = seen.computeIfAbsent(key, k -> new HashMap<>()).merge(id, 1, Integer::sum);
-                    if (n == items) {
-                        order.computeIfAbsent(key, k -> new java.util.ArrayList<>()).add(id);
-                    }
-                }
+        readAll(bootstrap, topic, r -> {
+            String key = new String(r.key(), StandardCharsets.UTF_8);
+            int id = request(r);
+            if (seen.computeIfAbsent(key, k -> new HashMap<>()).merge(id, 1, Integer::sum) == items) {
+                order.computeIfAbsent(key, k -> new java.util.ArrayList<>()).add(id);
             }
-        }
+        });
         return order;
     }
 }
