@@ -72,6 +72,8 @@ public final class BridgeConfiguration implements CamelConfiguration, AutoClosea
     private static final Logger LOG = LoggerFactory.getLogger(BridgeConfiguration.class);
 
     private volatile KafkaSetup kafka;
+    /** The local spool (off unless bridge.spool.enabled). */
+    private Spool spool;
 
     @Override
     public void configure(CamelContext context) throws Exception {
@@ -99,7 +101,7 @@ public final class BridgeConfiguration implements CamelConfiguration, AutoClosea
         bindQueries(context, settings, meters, deadLetters, topics);
         KafkaReadinessCheck kafkaCheck = HealthChecks.kafka(context, kafka.client("telemetry-bridge-health"), topics,
                 kafka::topicDrift);
-        Spool spool = context.getRegistry().lookupByNameAndType("spool", Spool.class);
+        Spool spool = this.spool;
         if (spool.enabled()) {
             kafkaCheck.spool(spool::state, spool::accepting);
         }
@@ -160,9 +162,9 @@ public final class BridgeConfiguration implements CamelConfiguration, AutoClosea
                 settings.otlp().encodings(), records, kafka.sizeLimit(), meters, deadLetters));
         registry.bind("otlpErrors", new OtlpErrors(retryAfter, meters));
         SpoolSettings spooling = settings.spool();
-        Spool spool = new Spool(spooling, spooling.enabled()
+        spool = new Spool(spooling, spooling.enabled()
                 ? kafka.spoolProducer(spooling.kafkaTimeoutMs(), last) : null, meters);
-        registry.bind("spool", spool);
+        registry.bind("spool", spool.step());
         if (spooling.enabled()) {
             // Stopped after the routes (in-flight requests answered), before the producers and the broker.
             context.addService(spool, true, false);

@@ -165,6 +165,16 @@ final class HttpKeys {
         if (!tenantsFile.isEmpty()) {
             try {
                 tenants = Tenants.read(Path.of(tenantsFile));
+                List<String> plain = new ArrayList<>(ingest);
+                plain.addAll(read);
+                List<String> both = new ArrayList<>(tenants.ingest().keySet());
+                both.addAll(tenants.read().keySet());
+                both.retainAll(plain);
+                if (!both.isEmpty()) {
+                    // Which tenant, if any, would such a token tell? Never guessed (the tokens are not named).
+                    r.errors.add(PREFIX + "http.auth.tenants-file: " + both.size() + " token(s) of it are also "
+                            + "bridge.http.auth.ingest/read tokens; list each token once");
+                }
                 ingest = new ArrayList<>(ingest);
                 ingest.addAll(tenants.ingest().keySet());
                 read = new ArrayList<>(read);

@@ -27,6 +27,7 @@ import io.telemetrybridge.otlp.OtlpValidation;
 import io.telemetrybridge.rules.RuleSet;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.camel.Exchange;
@@ -105,16 +106,12 @@ public final class OtlpIngest {
         List<DeadLetter> oversized = new ArrayList<>();
         List<KeyedRecord> publish = new ArrayList<>();
         List<OtlpEncoding.TooLarge> tooLargeAll = new ArrayList<>();
+        // Parts routing may not send, by reason: one dead letter and one sentence per reason, however many topics.
+        Map<String, Refused> refused = new LinkedHashMap<>();
         for (RuleSet.Routed part : rules.route(s, rules.apply(s, valid.request()))) {
             String refusal = records.refusal(s, part.topic(), rules);
             if (refusal != null) {
-                // Not for this bridge to send: the items go to the dead-letter queue, reported as partial success.
-                long items = OtlpValidation.items(s, part.request());
-                rejected += items;
-                message = (message == null ? "" : message + "; ") + items + " item(s) refused: " + refusal;
-                oversized.add(DeadLetter.ofRequest(exchange, source, new InvalidInputException("", refusal))
-                        .withPayload(part.request().toByteArray())
-                        .with("record.topic", part.topic()).with("record.items", items));
+                refused.computeIfAbsent(refusal, r -> new Refused(part.request().newBuilderForType())).add(part);
                 continue;
             }
             OtlpEncoding.Fitted f = encoding.encode(s, part.request(), sizeLimit.fitting(s));
@@ -124,6 +121,16 @@ public final class OtlpIngest {
             tooLargeAll.addAll(f.tooLarge());
         }
         OtlpEncoding.Fitted fitted = new OtlpEncoding.Fitted(publish, tooLargeAll);
+        for (Map.Entry<String, Refused> r : refused.entrySet()) {
+            // Not for this bridge to send: the items go to the dead-letter queue, reported as partial success.
+            Message part = r.getValue().request.build();
+            long items = OtlpValidation.items(s, part);
+            rejected += items;
+            message = (message == null ? "" : message + "; ") + items + " item(s) refused: " + r.getKey();
+            oversized.add(DeadLetter.ofRequest(exchange, source, new InvalidInputException("", r.getKey()))
+                    .withPayload(part.toByteArray()).with("record.topics", String.join(",", r.getValue().topics))
+                    .with("record.items", items));
+        }
         long tooLargeItems = 0;
         long unlistedItems = 0;
         for (OtlpEncoding.TooLarge tooLarge : fitted.tooLarge()) {
@@ -196,6 +203,24 @@ public final class OtlpIngest {
                     : ExportLogsServiceResponse.newBuilder().setPartialSuccess(ExportLogsPartialSuccess.newBuilder()
                             .setRejectedLogRecords(rejected).setErrorMessage(message)).build();
         };
+    }
+
+    /** Refused parts of one reason, merged into one request (repeated fields concatenate), and some of their topics. */
+    private static final class Refused {
+        private static final int TOPICS_NAMED = 10;
+        final Message.Builder request;
+        final java.util.Set<String> topics = new java.util.LinkedHashSet<>();
+
+        Refused(Message.Builder request) {
+            this.request = request;
+        }
+
+        void add(RuleSet.Routed part) {
+            request.mergeFrom(part.request());
+            if (topics.size() < TOPICS_NAMED) {
+                topics.add(part.topic());
+            }
+        }
     }
 
     /** {@code r} with the part's topic and, when the routing sets keys, its key (empty: no key). */

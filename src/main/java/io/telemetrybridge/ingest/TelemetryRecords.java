@@ -20,7 +20,9 @@ import io.telemetrybridge.model.ExchangeProperties;
 import io.telemetrybridge.model.Signal;
 import io.telemetrybridge.model.Source;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
@@ -89,6 +91,15 @@ public final class TelemetryRecords {
                 : routedTopics.refusal(signal, topic, r.template(), r.maxTopics(), r.createMissing());
     }
 
+    private static byte[] jsonLines(List<KeyedRecord> records) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        for (KeyedRecord r : records) {
+            out.writeBytes(r.value());
+            out.write('\n');
+        }
+        return out.toByteArray();
+    }
+
     /** Dead letters of records refused by routing ({@link #toBody}), to be written once the request is answered. */
     @SuppressWarnings("unchecked")
     public static List<DeadLetter> refused(Exchange exchange) {
@@ -123,13 +134,12 @@ public final class TelemetryRecords {
         RuleSet rules = RuleSet.find(exchange, tenant(exchange));
         List<Message> messages = new ArrayList<>(records.size());
         List<KeyedRecord> sent = new ArrayList<>(records.size());
-        List<DeadLetter> refused = new ArrayList<>();
+        // Records routing may not send, by reason: one dead letter each (their values as JSON lines).
+        Map<String, List<KeyedRecord>> refusedBy = new LinkedHashMap<>();
         for (KeyedRecord record : records) {
             String refusal = refusal(signal, record.topic(), rules);
             if (refusal != null) {
-                refused.add(DeadLetter.of(signal.id(), source, exchange.getFromRouteId(),
-                        new InvalidInputException("", refusal), record.value())
-                        .with("record.topic", record.topic()).with("record.key", record.key()));
+                refusedBy.computeIfAbsent(refusal, r -> new ArrayList<>()).add(record);
                 continue;
             }
             DefaultMessage message = new DefaultMessage(context);
@@ -144,6 +154,12 @@ public final class TelemetryRecords {
             sent.add(record);
         }
         records = sent;
+        List<DeadLetter> refused = new ArrayList<>();
+        refusedBy.forEach((reason, list) -> refused.add(DeadLetter.of(signal.id(), source, exchange.getFromRouteId(),
+                new InvalidInputException("", reason), jsonLines(list))
+                .with("record.topics", String.join(",", list.stream().map(KeyedRecord::topic).distinct().limit(10)
+                        .toList()))
+                .with("record.count", list.size())));
         if (rules.tenant() != null) {
             try {
                 rates.take(rules.tenant(), messages.size());
@@ -165,6 +181,8 @@ public final class TelemetryRecords {
         }
         Message out = exchange.getMessage();
         out.removeHeaders("*");
+        // The copied request headers first: none may stand for the bridge's own (RecordRouting refuses those).
+        rules.headers().forEach(out::setHeader);
         out.setHeader(RecordHeaders.SIGNAL, signal.id());
         out.setHeader(RecordHeaders.SOURCE, source.id());
         out.setHeader(RecordHeaders.CONTENT_TYPE, contentType);
@@ -172,7 +190,6 @@ public final class TelemetryRecords {
         if (rules.tenant() != null) {
             out.setHeader(RecordHeaders.TENANT, rules.tenant());
         }
-        rules.headers().forEach(out::setHeader);
         out.setBody(messages);
         exchange.setProperty(ExchangeProperties.SIGNAL, signal);
         exchange.setProperty(ExchangeProperties.SOURCE, source);

@@ -13,6 +13,7 @@ import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.errors.InvalidTopicException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,6 +36,8 @@ public final class RoutedTopics {
     private final Set<String> existing = ConcurrentHashMap.newKeySet();
     private final Map<String, Set<String>> byTemplate = new ConcurrentHashMap<>();
     private final Map<String, Long> missingSince = new ConcurrentHashMap<>();
+    /** Topics Kafka refused to create, with why. */
+    private final Map<String, String> invalid = new ConcurrentHashMap<>();
 
     /**
      * @param adminConfig Kafka admin client settings
@@ -59,24 +62,40 @@ public final class RoutedTopics {
             return null;
         }
         Set<String> produced = byTemplate.computeIfAbsent(template, t -> ConcurrentHashMap.newKeySet());
-        if (!produced.contains(topic)) {
-            synchronized (produced) {
-                if (!produced.contains(topic) && produced.size() >= maxTopics) {
-                    return "the topic template '" + template + "' has produced its maxTopics (" + maxTopics
-                            + ") topics; '" + topic + "' would be one more";
-                }
-            }
-        }
-        if (!existing.contains(topic)) {
-            String missing = ensure(signal, topic, create);
-            if (missing != null) {
-                return missing;
-            }
-        }
+        boolean reserved = false;
+        // The bound is checked and the topic counted in one step, so concurrent requests cannot pass it together.
         synchronized (produced) {
-            produced.add(topic);
+            if (!produced.contains(topic)) {
+                if (produced.size() >= maxTopics) {
+                    return "the topic template '" + template + "' has produced its maxTopics (" + maxTopics
+                            + ") topics; records for further topics are refused";
+                }
+                produced.add(topic);
+                reserved = true;
+            }
         }
-        return null;
+        if (existing.contains(topic)) {
+            return null;
+        }
+        String refused;
+        try {
+            refused = ensure(signal, topic, create);
+        } catch (RuntimeException e) {
+            release(produced, topic, reserved);
+            throw e;
+        }
+        if (refused != null) {
+            release(produced, topic, reserved);
+        }
+        return refused;
+    }
+
+    private static void release(Set<String> produced, String topic, boolean reserved) {
+        if (reserved) {
+            synchronized (produced) {
+                produced.remove(topic);
+            }
+        }
     }
 
     /** Topics the templates have written to, sorted; the configured topics are not among them. */
@@ -89,6 +108,10 @@ public final class RoutedTopics {
     private synchronized String ensure(Signal signal, String topic, boolean create) {
         if (existing.contains(topic)) {
             return null;
+        }
+        String bad = invalid.get(topic);
+        if (bad != null) {
+            return invalidReason(topic, bad);
         }
         Long since = missingSince.get(topic);
         if (!create && since != null && System.currentTimeMillis() - since < MISSING_RECHECK_MS) {
@@ -114,6 +137,13 @@ public final class RoutedTopics {
             missingSince.remove(topic);
             return null;
         } catch (TopicInitializer.KafkaSetupException e) {
+            for (Throwable t = e; t != null; t = t.getCause()) {
+                if (t instanceof InvalidTopicException) {
+                    // Permanent (a name Kafka refuses, or one that collides with an existing topic's): not retried.
+                    invalid.put(topic, t.getMessage());
+                    return invalidReason(topic, t.getMessage());
+                }
+            }
             throw new KafkaException("could not create topic " + topic + ": " + e.getMessage(), e);
         } catch (ExecutionException | TimeoutException e) {
             Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
@@ -131,6 +161,10 @@ public final class RoutedTopics {
         String name = settings.topic(signal);
         return settings.specs().stream().filter(s -> s.name().equals(name)).findFirst()
                 .orElseThrow(() -> new IllegalStateException("no topic settings for " + name));
+    }
+
+    private static String invalidReason(String topic, String why) {
+        return "Kafka refuses to create the topic '" + topic + "': " + why;
     }
 
     private static String missingReason(String topic) {

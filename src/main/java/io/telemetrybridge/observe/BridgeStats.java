@@ -1,6 +1,7 @@
 package io.telemetrybridge.observe;
 
 import io.micrometer.core.instrument.Measurement;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Statistic;
@@ -26,7 +27,9 @@ import java.util.concurrent.TimeUnit;
  *       outgoing-byte-total, record-error-total, request-latency-avg);</li>
  *   <li>{@code messages_consumed}, {@code bytes_consumed}, {@code average_consume_time_ms}: the query consumers'
  *       Kafka client meters (records-consumed-total, bytes-consumed-total, fetch-latency-avg);
- *       {@code consume_errors}: records queries skipped as undecodable (poison records).</li>
+ *       {@code consume_errors}: records queries skipped as undecodable (poison records);</li>
+ *   <li>with the spool on, {@code spool}: records spooled and replayed since the start, records and bytes held
+ *       now, and the oldest held record's age in seconds (docs/delivery.md, "Spool").</li>
  * </ul>
  * Averages are null until there is something to average.
  */
@@ -67,6 +70,16 @@ public final class BridgeStats {
         out.put("bytes_consumed", (long) sum(r, "kafka.consumer.fetch.manager.bytes.consumed.total"));
         out.put("consume_errors", (long) counted(r, BridgeMeters.QUERY_POISON));
         out.put("average_consume_time_ms", average(r, "kafka.consumer.fetch.manager.fetch.latency.avg"));
+        Gauge held = r.find(BridgeMeters.SPOOL_RECORDS).gauge();
+        if (held != null) {
+            Map<String, Object> spool = new LinkedHashMap<>();
+            spool.put("records_spooled", (long) counted(r, BridgeMeters.SPOOLED));
+            spool.put("records_replayed", (long) counted(r, BridgeMeters.REPLAYED));
+            spool.put("records_held", (long) held.value());
+            spool.put("bytes_held", (long) r.find(BridgeMeters.SPOOL_BYTES).gauge().value());
+            spool.put("oldest_age_seconds", (long) r.find(BridgeMeters.SPOOL_OLDEST).gauge().value());
+            out.put("spool", spool);
+        }
         return out;
     }
 

@@ -16,6 +16,8 @@ import java.util.concurrent.TimeUnit;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Route;
 import org.apache.camel.health.HealthCheckResultBuilder;
+import org.apache.camel.model.BeanFactoryDefinition;
+import org.apache.camel.model.Model;
 import org.apache.camel.impl.health.AbstractHealthCheck;
 import org.apache.camel.spi.ReloadStrategy;
 import org.apache.camel.spi.Resource;
@@ -43,6 +45,8 @@ public final class RouteReloadCheck extends AbstractHealthCheck implements AutoC
     private final Map<String, Set<String>> goodRoutes = new HashMap<>();
     /** Routes that were started in the last good state (some, like a disabled heartbeat, never start). */
     private final Set<String> goodStarted = new HashSet<>();
+    /** The beans route files declared in the last good state (name to instance). */
+    private Map<String, Object> goodBeans = Map.of();
     private volatile String failure;
     private Path failedFile;
     /** The failed file's content at the last look, and the last content tried. */
@@ -97,6 +101,7 @@ public final class RouteReloadCheck extends AbstractHealthCheck implements AutoC
             failedFile = newestFile();
             failure = "the last edit of " + failedFile + " was not applied: " + describe(e);
             LOG.error("Route reload failed; {}", failure);
+            restoreBeans();
             restore();
             lastSeen = read(failedFile);
             tried = lastSeen;
@@ -113,6 +118,7 @@ public final class RouteReloadCheck extends AbstractHealthCheck implements AutoC
                 failedFile = newestFile();
                 failure = "the last edit of " + failedFile + " was not applied: routes " + stopped + " did not start";
                 LOG.error("Route reload failed; {}", failure);
+                restoreBeans();
                 restore();
                 lastSeen = read(failedFile);
                 tried = lastSeen;
@@ -146,7 +152,7 @@ public final class RouteReloadCheck extends AbstractHealthCheck implements AutoC
         tried = now;
         String location = "file:" + file;
         try {
-            PluginHelper.getRoutesLoader(context).updateRoutes(List.of(ResourceHelper.fromBytes(location, now)));
+            load(ResourceHelper.fromBytes(location, now));
             LOG.info("Loaded the new version of {}; the earlier failed edit is resolved", file);
             failure = null;
             failedFile = null;
@@ -154,6 +160,7 @@ public final class RouteReloadCheck extends AbstractHealthCheck implements AutoC
         } catch (Exception e) {
             failure = "the last edit of " + file + " was not applied: " + describe(e);
             LOG.error("Route reload failed; {}", failure);
+            restoreBeans();
             restore();
         }
     }
@@ -166,8 +173,9 @@ public final class RouteReloadCheck extends AbstractHealthCheck implements AutoC
         }
     }
 
-    /** Snapshots each route file with the ids of the routes it made. */
+    /** Snapshots each route file with the ids of the routes it made, and the beans route files declare. */
     private void remember() {
+        goodBeans = declaredBeans();
         Map<String, Set<String>> routes = new HashMap<>();
         goodStarted.clear();
         for (Route r : context.getRoutes()) {
@@ -213,14 +221,51 @@ public final class RouteReloadCheck extends AbstractHealthCheck implements AutoC
                 continue;
             }
             try {
-                PluginHelper.getRoutesLoader(context).updateRoutes(
-                        List.of(ResourceHelper.fromBytes(e.getKey(), goodContent.get(e.getKey()))));
+                load(ResourceHelper.fromBytes(e.getKey(), goodContent.get(e.getKey())));
                 LOG.warn("Put back routes {} from the last version of {} that loaded", missing, e.getKey());
             } catch (Exception ex) {
                 failure = failure + "; routes " + missing + " could not be put back: " + describe(ex);
                 LOG.error("Could not put back routes {} of {}: {}", missing, e.getKey(), describe(ex));
             }
         }
+    }
+
+    /** Loads a route file: its beans (as Camel's own reload does), then its routes. */
+    private void load(Resource resource) throws Exception {
+        PluginHelper.getRoutesLoader(context).preParseRoute(resource, false);
+        PluginHelper.getRoutesLoader(context).updateRoutes(List.of(resource));
+    }
+
+    /**
+     * Binds again the beans of the last good state where a refused edit replaced them. Camel binds a route file's
+     * beans before it builds the file's routes, so an edit refused for its second bean has already bound its
+     * first; and when the good version is saved again, Camel does not bind that version's beans anew (it takes
+     * them as bound already). Without this, routes rebuilt later would use a bean of the refused edit.
+     */
+    private void restoreBeans() {
+        for (Map.Entry<String, Object> e : goodBeans.entrySet()) {
+            Object now = context.getRegistry().lookupByName(e.getKey());
+            if (now != e.getValue()) {
+                context.getRegistry().unbind(e.getKey());
+                context.getRegistry().bind(e.getKey(), e.getValue());
+                LOG.warn("Bean {} put back as the last version of the routes that loaded declared it", e.getKey());
+            }
+        }
+    }
+
+    /** The beans route files declare, by name, as bound now. */
+    private Map<String, Object> declaredBeans() {
+        Map<String, Object> out = new HashMap<>();
+        Model model = context.getCamelContextExtension().getContextPlugin(Model.class);
+        if (model != null && model.getCustomBeans() != null) {
+            for (BeanFactoryDefinition<?> def : model.getCustomBeans()) {
+                Object bean = context.getRegistry().lookupByName(def.getName());
+                if (bean != null) {
+                    out.put(def.getName(), bean);
+                }
+            }
+        }
+        return out;
     }
 
     private Path newestFile() {

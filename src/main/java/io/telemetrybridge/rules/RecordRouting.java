@@ -29,6 +29,8 @@ public final class RecordRouting extends RecordRule {
 
     /** Headers that hold credentials: never copied to Kafka. */
     private static final Set<String> SECRET = Set.of("authorization", "x-api-key", "proxy-authorization", "cookie");
+    /** Prefixes of the bridge's own record headers and of Camel's and camel-kafka's control headers. */
+    private static final List<String> RESERVED = List.of("telemetry.", "kafka.", "camel", "content-type");
 
     private Template topic;
     private Template key;
@@ -41,8 +43,9 @@ public final class RecordRouting extends RecordRule {
         this.topic = Template.parse(template);
     }
 
+    /** @param template the key template; empty for records without a key */
     public void setKey(String template) {
-        this.key = Template.parse(template);
+        this.key = template == null || template.isEmpty() ? Template.empty() : Template.parse(template);
     }
 
     public void setFallback(String fallback) {
@@ -74,6 +77,12 @@ public final class RecordRouting extends RecordRule {
             }
             if (SECRET.contains(h)) {
                 throw new IllegalArgumentException("headers: '" + h + "' holds credentials and is never copied");
+            }
+            for (String r : RESERVED) {
+                if (h.startsWith(r)) {
+                    throw new IllegalArgumentException("headers: '" + h + "' is a header only the bridge writes ("
+                            + String.join(", ", RESERVED) + "...)");
+                }
             }
             list.add(h);
         }

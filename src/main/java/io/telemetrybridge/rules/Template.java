@@ -29,6 +29,11 @@ public final class Template {
         this.reach = reach;
     }
 
+    /** The template whose value is always empty (a key template for no key). */
+    static Template empty() {
+        return new Template("", List.of(), Reach.REQUEST);
+    }
+
     /**
      * @throws IllegalArgumentException for an empty template, an unclosed or empty {@code {}}, or an unknown
      *                                  variable (the message names it and lists the known ones)

@@ -15,11 +15,10 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.camel.AsyncCallback;
-import org.apache.camel.AsyncProcessor;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.component.kafka.KafkaConstants;
-import org.apache.camel.support.AsyncProcessorSupport;
+import org.apache.camel.support.service.ServiceSupport;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
@@ -41,7 +40,7 @@ import org.slf4j.LoggerFactory;
  * <p>
  * A full spool ({@code bridge.spool.max-bytes}) answers as without one: 503 / UNAVAILABLE, never eviction.
  */
-public final class Spool extends AsyncProcessorSupport {
+public final class Spool extends ServiceSupport {
 
     private static final Logger LOG = LoggerFactory.getLogger(Spool.class);
     private static final int BATCH_ENTRIES = 500;
@@ -70,9 +69,14 @@ public final class Spool extends AsyncProcessorSupport {
         this.meters = meters;
     }
 
-    /** Whether the spool is on ({@code bridge.spool.enabled}): the route configurations' condition. */
+    /** Whether the spool is on ({@code bridge.spool.enabled}). */
     public boolean enabled() {
         return settings.enabled();
+    }
+
+    /** What the routes use: the spool's step, which does not stop the spool when a route using it is removed. */
+    public SpoolStep step() {
+        return new SpoolStep(this);
     }
 
     @Override
@@ -124,8 +128,8 @@ public final class Spool extends AsyncProcessorSupport {
         producer.close(java.time.Duration.ofSeconds(10));
     }
 
-    @Override
-    public boolean process(Exchange exchange, AsyncCallback callback) {
+    /** The route step ({@link SpoolStep}): sends or spools the records of {@code exchange}. */
+    boolean process(Exchange exchange, AsyncCallback callback) {
         List<SpoolEntry> entries = entries(exchange);
         if (entries.isEmpty()) {
             callback.done(true);

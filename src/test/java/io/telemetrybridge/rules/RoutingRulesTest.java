@@ -247,6 +247,79 @@ class RoutingRulesTest {
         }
     }
 
+    @Test
+    void aRefusedEditLeavesNoneOfItsRulesBehindWhenTheGoodFileIsSavedAgain() throws IOException {
+        install(routes, Path.of("examples/routing/drop-debug-redact-email.camel.yaml"));
+        Path example = routes.resolve("drop-debug-redact-email.camel.yaml");
+        String good = Files.readString(example);
+        try (RunningBridge bridge = start()) {
+            awaitReady(bridge);
+            // Valid values for the first bean, a pattern that does not parse in the second: the edit is refused.
+            Files.writeString(example, good.replace("severityBelow: INFO", "severityBelow: FATAL")
+                    .replace("keys: \"user\\\\.email\"", "keys: \"user\\\\.(email\""));
+            awaitTrue(() -> ready(bridge).body().contains("was not applied"), 20_000);
+            // The good file again, byte for byte (an editor's undo, git checkout).
+            Files.writeString(example, good);
+            awaitReady(bridge);
+            Topics.sleep(2000);
+            ExportLogsServiceRequest warn = ExportLogsServiceRequest.newBuilder().addResourceLogs(ResourceLogs.newBuilder()
+                    .setResource(resource("cart", null)).addScopeLogs(ScopeLogs.newBuilder()
+                            .addLogRecords(log(SeverityNumber.SEVERITY_NUMBER_WARN, "a warning")))).build();
+            assertThat(post(bridge, "/v1/logs", warn.toByteArray(), Map.of()).statusCode()).isEqualTo(200);
+            assertThat(Topics.awaitRecords(bridge.topic("logs"), 1, Duration.ofSeconds(10)))
+                    .as("a WARN log under the file's severityBelow: INFO").hasSize(1);
+        }
+    }
+
+    @Test
+    void concurrentRequestsCannotPassTheTopicBoundAndACollidingNameIsADeadLetter() throws Exception {
+        install(routes);
+        String race = "race" + UUID.randomUUID().toString().substring(0, 8);
+        Path otlp = routes.resolve("ingest-otlp.camel.yaml");
+        Files.writeString(otlp, withRules(Files.readString(otlp), "ingest-otlp-metrics", "raceRouting") + """
+
+                - beans:
+                    - name: raceRouting
+                      type: io.telemetrybridge.rules.RecordRouting
+                      properties:
+                        topic: "%s.{resource.service.namespace}"
+                        maxTopics: 3
+                """.formatted(race));
+        try (RunningBridge bridge = start()) {
+            // a_b first, then a.b: Kafka refuses the second name (it collides with the first).
+            assertThat(post(bridge, "/v1/metrics", ExportMetricsServiceRequest.newBuilder()
+                    .addResourceMetrics(metrics("cart", "a_b")).build().toByteArray(), Map.of()).statusCode())
+                    .isEqualTo(200);
+            HttpResponse<String> collides = bridge.send(HttpRequest.newBuilder(bridge.uri("/v1/metrics"))
+                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(
+                            new String(io.telemetrybridge.otlp.OtlpJsonWriter.write(ExportMetricsServiceRequest
+                                    .newBuilder().addResourceMetrics(metrics("cart", "a.b"))
+                                    .addResourceMetrics(metrics("pay", "a_b")).build()), StandardCharsets.UTF_8)))
+                    .build());
+            assertThat(collides.statusCode()).as(collides.body()).isEqualTo(200);
+            assertThat(collides.body()).contains("rejectedDataPoints").contains("refuses to create");
+            // 20 requests at once, each for a topic of its own: at most 3 topics in all (a_b is one of them).
+            List<Thread> threads = new ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                byte[] body = ExportMetricsServiceRequest.newBuilder().addResourceMetrics(metrics("cart", "n" + i))
+                        .build().toByteArray();
+                Thread t = new Thread(() -> post(bridge, "/v1/metrics", body, Map.of()));
+                t.start();
+                threads.add(t);
+            }
+            for (Thread t : threads) {
+                t.join(30_000);
+            }
+            try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(
+                    Map.of("bootstrap.servers", KafkaBroker.bootstrapServers()))) {
+                assertThat(admin.listTopics().names().get().stream().filter(n -> n.startsWith(race + ".")))
+                        .hasSize(3);
+            }
+            assertThat(Topics.readAll(bridge.topic("dlq"))).extracting(r -> r.headers().toString())
+                    .anyMatch(h -> h.contains("refuses to create")).anyMatch(h -> h.contains("maxTopics"));
+        }
+    }
+
     private static final String BEANS = """
 
             - beans:

@@ -50,6 +50,14 @@ class RulesTest {
         assertThatThrownBy(() -> new DropRule().setSeverityBelow("LOUD")).hasMessageContaining("severityBelow 'LOUD'");
         assertThatThrownBy(() -> new RecordRouting().setHeaders("x-team, Authorization"))
                 .hasMessageContaining("credentials");
+        for (String reserved : List.of("telemetry.tenant", "Telemetry.Signal", "content-type", "kafka.OVERRIDE_TOPIC",
+                "CamelHttpUri")) {
+            assertThatThrownBy(() -> new RecordRouting().setHeaders("x-team," + reserved)).as(reserved)
+                    .hasMessageContaining("only the bridge writes");
+        }
+        RecordRouting noKey = new RecordRouting();
+        noKey.setKey("");
+        assertThat(noKey.key(view)).isEmpty();
         assertThatThrownBy(new DropRule()::check).hasMessageContaining("no condition");
         AttributeRule hash = new AttributeRule();
         hash.setKeys("user\\.email");

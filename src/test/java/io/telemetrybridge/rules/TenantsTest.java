@@ -140,6 +140,17 @@ class TenantsTest {
         }
     }
 
+    @Test
+    void aTokenListedAsPlainAndAsATenantsStopsTheStartUp() throws IOException {
+        Path tenants = dir.resolve("tenants-overlap.txt");
+        Files.writeString(tenants, "acme ingest shared-token-3\n");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> RunningBridge.start(Map.of(
+                "bridge.http.auth.tenants-file", tenants.toString(),
+                "bridge.http.auth.ingest.token", "shared-token-3")).close())
+                .hasStackTraceContaining("bridge.http.auth.tenants-file: 1 token(s) of it are also")
+                .satisfies(e -> assertThat(String.valueOf(e.getMessage())).doesNotContain("shared-token-3"));
+    }
+
     private static String read(RunningBridge bridge, String path, String token) {
         HttpResponse<String> r = bridge.send(HttpRequest.newBuilder(bridge.uri(path))
                 .header("Authorization", "Bearer " + token).build());

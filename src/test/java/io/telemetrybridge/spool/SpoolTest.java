@@ -2,7 +2,9 @@ package io.telemetrybridge.spool;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.telemetrybridge.kafka.EmbeddedKafkaBroker;
+import io.telemetrybridge.support.Json;
 import io.telemetrybridge.support.KafkaBroker;
 import io.telemetrybridge.support.NumberedBatches;
 import io.telemetrybridge.support.RunningBridge;
@@ -79,6 +81,10 @@ class SpoolTest {
                 Thread.sleep(500);
             }
             assertThat(ready(bridge)).doesNotContain("spooling since");
+            JsonNode stats = Json.tree(bridge.get("/api/v1/stats").body()).get("spool");
+            assertThat(stats.get("records_spooled").asLong()).isPositive();
+            assertThat(stats.get("records_replayed").asLong()).isGreaterThanOrEqualTo(stats.get("records_spooled").asLong());
+            assertThat(stats.get("records_held").asLong()).isZero();
 
             Map<String, List<Integer>> perClient = NumberedBatches.requestsInOrder(broker.bootstrapServers(), bridge.topic("logs"), ITEMS);
             long acknowledged = status.size();
