@@ -7,6 +7,7 @@ import io.telemetrybridge.kafka.EmbeddedKafkaBroker;
 import io.telemetrybridge.support.Json;
 import io.telemetrybridge.support.KafkaBroker;
 import io.telemetrybridge.support.NumberedBatches;
+import io.telemetrybridge.support.OtlpGrpcClient;
 import io.telemetrybridge.support.RunningBridge;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -30,6 +31,7 @@ class SpoolTest {
 
     private static final int ITEMS = 5;
     private static final int CLIENTS = 4;
+    private static final int GRPC_REQUEST = 900_000;
 
     @Test
     void acknowledgedRecordsSurviveABrokerOutageInOrder() throws Exception {
@@ -62,10 +64,18 @@ class SpoolTest {
             }
             Thread.sleep(3000);
             broker.stop();
-            for (int i = 0; i < 12; i++) {
-                Thread.sleep(1000);
-                readiness.add(ready(bridge));
+            List<io.grpc.Status.Code> grpcAnswers = new ArrayList<>();
+            try (OtlpGrpcClient grpc = new OtlpGrpcClient(bridge.grpcPort())) {
+                for (int i = 0; i < 12; i++) {
+                    Thread.sleep(1000);
+                    readiness.add(ready(bridge));
+                    if (i < 3) {
+                        // OTLP/gRPC goes through the spool too.
+                        grpcAnswers.add(grpc.export("logs", NumberedBatches.otlpLogs(GRPC_REQUEST + i, ITEMS)).code());
+                    }
+                }
             }
+            assertThat(grpcAnswers).containsOnly(io.grpc.Status.Code.OK);
             broker = new EmbeddedKafkaBroker(dir, port, controllerPort);
             broker.start();
             Thread.sleep(4000);
@@ -86,6 +96,11 @@ class SpoolTest {
             assertThat(stats.get("records_replayed").asLong()).isGreaterThanOrEqualTo(stats.get("records_spooled").asLong());
             assertThat(stats.get("records_held").asLong()).isZero();
 
+            Map<Integer, Integer> copies = NumberedBatches.recordsPerRequest(broker.bootstrapServers(), bridge.topic("logs"));
+            for (int i = 0; i < 3; i++) {
+                assertThat(copies.getOrDefault(GRPC_REQUEST + i, 0)).as("records of gRPC request %d", i)
+                        .isGreaterThanOrEqualTo(ITEMS);
+            }
             Map<String, List<Integer>> perClient = NumberedBatches.requestsInOrder(broker.bootstrapServers(), bridge.topic("logs"), ITEMS);
             long acknowledged = status.size();
             for (int c = 0; c < CLIENTS; c++) {

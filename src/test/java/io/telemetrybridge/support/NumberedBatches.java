@@ -98,7 +98,7 @@ public final class NumberedBatches {
         Map<String, List<Integer>> order = new java.util.LinkedHashMap<>();
         Map<String, Map<Integer, Integer>> seen = new HashMap<>();
         readAll(bootstrap, topic, r -> {
-            String key = new String(r.key(), StandardCharsets.UTF_8);
+            String key = r.key() == null ? "" : new String(r.key(), StandardCharsets.UTF_8);
             int id = request(r);
             if (seen.computeIfAbsent(key, k -> new HashMap<>()).merge(id, 1, Integer::sum) == items) {
                 order.computeIfAbsent(key, k -> new java.util.ArrayList<>()).add(id);
