@@ -170,18 +170,7 @@ final class OtlpProtoEncoding implements OtlpEncoding {
 
     /** Spans, log records or data points in a unit (OTLP partial_success counts these). */
     private static long items(Unit unit) {
-        if (!(unit.item() instanceof Metric m)) {
-            return 1;
-        }
-        int points = switch (m.getDataCase()) {
-            case GAUGE -> m.getGauge().getDataPointsCount();
-            case SUM -> m.getSum().getDataPointsCount();
-            case HISTOGRAM -> m.getHistogram().getDataPointsCount();
-            case EXPONENTIAL_HISTOGRAM -> m.getExponentialHistogram().getDataPointsCount();
-            case SUMMARY -> m.getSummary().getDataPointsCount();
-            default -> 0;
-        };
-        return Math.max(points, 1);
+        return unit.item() instanceof Metric m ? OtlpValidation.items(m) : 1;
     }
 
     /** Units in scope order, grouped by scope. */

@@ -30,6 +30,19 @@ import java.util.function.Predicate;
  */
 public final class OtlpValidation {
 
+    /** The data points of a metric, as partial_success counts them: a metric without data counts one. */
+    public static long items(Metric m) {
+        int points = switch (m.getDataCase()) {
+            case GAUGE -> m.getGauge().getDataPointsCount();
+            case SUM -> m.getSum().getDataPointsCount();
+            case HISTOGRAM -> m.getHistogram().getDataPointsCount();
+            case EXPONENTIAL_HISTOGRAM -> m.getExponentialHistogram().getDataPointsCount();
+            case SUMMARY -> m.getSummary().getDataPointsCount();
+            default -> 0;
+        };
+        return Math.max(points, 1);
+    }
+
     /** Spans, metric data points (a metric without data counts one) or log records in a request. */
     public static long items(Signal signal, Message request) {
         long n = 0;
@@ -45,15 +58,7 @@ public final class OtlpValidation {
                 for (ResourceMetrics rm : ((ExportMetricsServiceRequest) request).getResourceMetricsList()) {
                     for (ScopeMetrics sm : rm.getScopeMetricsList()) {
                         for (Metric m : sm.getMetricsList()) {
-                            int points = switch (m.getDataCase()) {
-                                case GAUGE -> m.getGauge().getDataPointsCount();
-                                case SUM -> m.getSum().getDataPointsCount();
-                                case HISTOGRAM -> m.getHistogram().getDataPointsCount();
-                                case EXPONENTIAL_HISTOGRAM -> m.getExponentialHistogram().getDataPointsCount();
-                                case SUMMARY -> m.getSummary().getDataPointsCount();
-                                default -> 0;
-                            };
-                            n += Math.max(points, 1);
+                            n += items(m);
                         }
                     }
                 }
