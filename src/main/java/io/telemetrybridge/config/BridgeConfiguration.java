@@ -29,6 +29,7 @@ import io.telemetrybridge.kafka.KafkaSetup;
 import io.telemetrybridge.kafka.RoutedTopics;
 import io.telemetrybridge.observe.KafkaReadinessCheck;
 import io.telemetrybridge.spool.Spool;
+import io.telemetrybridge.spool.SpoolEndpoints;
 import io.telemetrybridge.spool.SpoolSettings;
 import java.util.ArrayList;
 import java.util.List;
@@ -164,8 +165,9 @@ public final class BridgeConfiguration implements CamelConfiguration, AutoClosea
         SpoolSettings spooling = settings.spool();
         spool = new Spool(spooling, spooling.enabled()
                 ? kafka.spoolProducer(spooling.kafkaTimeoutMs(), last) : null, meters);
-        registry.bind("spool", spool.step());
         if (spooling.enabled()) {
+            context.getCamelContextExtension().registerEndpointCallback(
+                    new SpoolEndpoints(context, spool, settings.topics().dlqTopic()));
             // Stopped after the routes (in-flight requests answered), before the producers and the broker.
             context.addService(spool, true, false);
         }

@@ -1,5 +1,6 @@
 package io.telemetrybridge.http;
 
+import java.util.ConcurrentModificationException;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.camel.CamelContext;
@@ -108,11 +109,17 @@ public final class RouteAvailability extends EventNotifierSupport {
         if (component == null) {
             http = component = context.getComponent("platform-http", PlatformHttpComponent.class);
         }
-        for (HttpEndpointModel endpoint : component.getHttpEndpoints()) {
-            if (path.equals(endpoint.getUri()) && endpoint.getConsumer() instanceof StatefulService consumer) {
-                return !(consumer.isSuspending() || consumer.isSuspended() || consumer.isStopping()
-                        || consumer.isStopped());
+        try {
+            for (HttpEndpointModel endpoint : component.getHttpEndpoints()) {
+                if (path.equals(endpoint.getUri()) && endpoint.getConsumer() instanceof StatefulService consumer) {
+                    return !(consumer.isSuspending() || consumer.isSuspended() || consumer.isStopping()
+                            || consumer.isStopped());
+                }
             }
+        } catch (ConcurrentModificationException reloading) {
+            // platform-http keeps its paths in a plain TreeSet, changed by a reload's thread while this event
+            // loop reads it: a route is being added or removed right now.
+            return false;
         }
         return null;
     }

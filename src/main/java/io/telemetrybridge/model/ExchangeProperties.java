@@ -18,8 +18,6 @@ public final class ExchangeProperties {
     public static final String OTLP_JSON = "otlpJson";
     /** The gRPC method called (the gRPC door has no HTTP path), for dead letters. */
     public static final String GRPC_METHOD = "grpcMethod";
-    /** Why the spool, standing in for Kafka, did not take a request's records (RuntimeException). */
-    public static final String SPOOL_REFUSAL = "telemetrySpoolRefusal";
     /** The tenant the request's token maps to (String), set by the door that checked the token. */
     public static final String TENANT = "telemetryTenant";
 }

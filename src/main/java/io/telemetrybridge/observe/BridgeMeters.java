@@ -110,17 +110,8 @@ public final class BridgeMeters {
      * {@code TelemetryRecords}) as acknowledged.
      *
      * @return the number of records counted
-     * @throws RuntimeException the spool's refusal ({@link ExchangeProperties#SPOOL_REFUSAL}) when the spool stood
-     *                          in for Kafka and did not take the records (full: a Kafka exception, answered 503)
      */
     public int published(Exchange exchange) {
-        RuntimeException refusal = exchange.getProperty(ExchangeProperties.SPOOL_REFUSAL, RuntimeException.class);
-        if (refusal != null) {
-            // The spool stood in for Kafka and could not take the records (docs/delivery.md, "Spool"): nothing
-            // was published. Thrown here, in a step of the route, so that the route's error handling answers it.
-            exchange.removeProperty(ExchangeProperties.SPOOL_REFUSAL);
-            throw refusal;
-        }
         int count = exchange.getProperty(ExchangeProperties.COUNT, 0, Integer.class);
         Signal signal = exchange.getProperty(ExchangeProperties.SIGNAL, Signal.class);
         Source source = exchange.getProperty(ExchangeProperties.SOURCE, Source.class);

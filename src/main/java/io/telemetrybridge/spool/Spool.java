@@ -28,8 +28,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The opt-in local spool (docs/delivery.md, "Spool"): in place of the Kafka endpoint of the ingestion routes
- * (an {@code interceptSendToEndpoint} of their route configurations, when {@code bridge.spool.enabled}), it sends
+ * The opt-in local spool (docs/delivery.md, "Spool"): in place of camel-kafka's producer of the Kafka endpoints
+ * (when {@code bridge.spool.enabled}; {@link SpoolEndpoints} says which sends), it sends
  * a request's records with its own idempotent producer and waits up to {@code bridge.spool.kafka-timeout-ms} for
  * Kafka. Records Kafka did not acknowledge by then (or refused with a retriable error) are appended to the spool,
  * synced to disk, and the request is answered as published. While the spool holds records, every new request
@@ -74,8 +74,8 @@ public final class Spool extends ServiceSupport {
         return settings.enabled();
     }
 
-    /** What the routes use: the spool's step, which does not stop the spool when a route using it is removed. */
-    public SpoolStep step() {
+    /** What the Kafka endpoints use ({@link SpoolEndpoints}): a step whose stopping does not stop the spool. */
+    SpoolStep step() {
         return new SpoolStep(this);
     }
 
@@ -246,15 +246,10 @@ public final class Spool extends ServiceSupport {
         }
     }
 
-    /**
-     * Records why the records were not taken. An exception set here, inside the route configuration's
-     * interceptor, would bypass the route's error handling; the route's next step ({@link BridgeMeters#published})
-     * throws it instead.
-     */
+    /** Fails the send as camel-kafka's producer would: the sending route's error handling answers it (503). */
     private static void refuse(Exchange exchange, Exception e) {
-        RuntimeException r = e instanceof RuntimeException re ? re
-                : new KafkaException("the spool could not keep the records: " + e.getMessage(), e);
-        exchange.setProperty(ExchangeProperties.SPOOL_REFUSAL, r);
+        exchange.setException(e instanceof RuntimeException ? e
+                : new KafkaException("the spool could not keep the records: " + e.getMessage(), e));
     }
 
     private boolean appendIfHolding(Exchange exchange, List<SpoolEntry> entries) throws IOException {

@@ -7,9 +7,8 @@ import org.apache.camel.Exchange;
 import org.apache.camel.support.AsyncProcessorHelper;
 
 /**
- * The spool as the ingestion routes' interceptor uses it ({@code ref: spool}; routes/route-configurations.camel.yaml):
- * a processor without a life cycle of its own, so that a route reload, which stops the processors of the routes it
- * replaces, leaves the {@link Spool} (a context service) running.
+ * The spool as the Kafka endpoints' producers use it ({@link SpoolEndpoints}): a processor without a life cycle of
+ * its own, so that stopping an endpoint's producer leaves the {@link Spool} (a context service) running.
  */
 public final class SpoolStep implements AsyncProcessor {
 
@@ -17,11 +16,6 @@ public final class SpoolStep implements AsyncProcessor {
 
     SpoolStep(Spool spool) {
         this.spool = spool;
-    }
-
-    /** Whether the spool is on ({@code bridge.spool.enabled}): the interceptor's condition. */
-    public boolean enabled() {
-        return spool.enabled();
     }
 
     @Override

@@ -128,14 +128,28 @@ class OperationsUnderLoadTest {
 
     @Test
     void liveReloadsOfTheIngestionRoutesNeverAnswerSomethingAClientDropsAndLoseNothing() throws Exception {
+        reloadsUnderLoad(Map.of());
+    }
+
+    /**
+     * The same with the spool on (Kafka up, so it sends directly): routes of two files write the logs topic, and
+     * replacing one file's routes must not disturb the other's requests (docs/delivery.md, "Spool").
+     */
+    @Test
+    void liveReloadsWithTheSpoolOnNeverAnswerSomethingAClientDrops(@TempDir Path spool) throws Exception {
+        reloadsUnderLoad(Map.of("bridge.spool.enabled", "true", "bridge.spool.dir", spool.toString()));
+    }
+
+    private void reloadsUnderLoad(Map<String, String> settings) throws Exception {
         try (Stream<Path> files = Files.list(Path.of("routes"))) {
             for (Path f : files.toList()) {
                 Files.copy(f, routes.resolve(f.getFileName()));
             }
         }
-        try (RunningBridge bridge = RunningBridge.start(Map.of(
-                "camel.main.routes-include-pattern", "file:" + routes + "/*.camel.yaml",
-                "camel.main.routes-reload-directory", routes.toString()));
+        Map<String, String> all = new java.util.HashMap<>(settings);
+        all.put("camel.main.routes-include-pattern", "file:" + routes + "/*.camel.yaml");
+        all.put("camel.main.routes-reload-directory", routes.toString());
+        try (RunningBridge bridge = RunningBridge.start(all);
                 OtlpGrpcClient grpc = new OtlpGrpcClient(bridge.grpcPort())) {
             Stream3 load = new Stream3();
             load.start(bridge, grpc);

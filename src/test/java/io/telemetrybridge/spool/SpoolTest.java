@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.telemetrybridge.kafka.EmbeddedKafkaBroker;
+import io.telemetrybridge.support.Drops;
 import io.telemetrybridge.support.Json;
 import io.telemetrybridge.support.KafkaBroker;
 import io.telemetrybridge.support.NumberedBatches;
@@ -11,6 +12,7 @@ import io.telemetrybridge.support.OtlpGrpcClient;
 import io.telemetrybridge.support.RunningBridge;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -32,6 +34,7 @@ class SpoolTest {
     private static final int ITEMS = 5;
     private static final int CLIENTS = 4;
     private static final int GRPC_REQUEST = 900_000;
+    private static final int FILE_REQUEST = 800_000;
 
     @Test
     void acknowledgedRecordsSurviveABrokerOutageInOrder() throws Exception {
@@ -143,6 +146,44 @@ class SpoolTest {
             assertThat(r.headers().firstValue("Retry-After")).isPresent();
             assertThat(r.body()).contains("spool is full");
             assertThat(ready(bridge)).startsWith("503 ").contains("spool is full");
+        } finally {
+            broker.stop();
+        }
+    }
+
+    /**
+     * What the spool leaves alone: a file drop waits in its inbox while Kafka is away (its file is its spool), and
+     * a dead letter Kafka cannot take goes to the dead-letter folder, as without a spool.
+     */
+    @Test
+    void aFileDropWaitsInItsInboxAndADeadLetterGoesToItsFolder() throws Exception {
+        Path dir = Files.createTempDirectory("spool-file-kafka-");
+        Path spoolDir = Files.createTempDirectory("spool-file-");
+        Path letters = Files.createTempDirectory("spool-letters-");
+        int port = KafkaBroker.freePort();
+        int controllerPort = KafkaBroker.freePort();
+        EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(dir, port, controllerPort);
+        broker.start();
+        try (RunningBridge bridge = RunningBridge.start(Map.of("bridge.kafka.bootstrap-servers",
+                broker.bootstrapServers(), "bridge.spool.enabled", "true", "bridge.spool.dir", spoolDir.toString(),
+                "bridge.dlq.folder", letters.toString()))) {
+            broker.stop();
+            Drops.drop(bridge.inbox(), "logs", "outage.json", NumberedBatches.batch(FILE_REQUEST, ITEMS));
+            HttpResponse<String> refused = bridge.post("/api/v1/logs", "application/json",
+                    "{\"logs\": [{\"level\": \"info\"}]}".getBytes(StandardCharsets.UTF_8));
+            assertThat(refused.statusCode()).as(refused.body()).isEqualTo(400);
+            Thread.sleep(5000);
+            assertThat(bridge.inbox().resolve("logs/outage.json")).as("the file waits in its inbox").exists();
+            assertThat(Drops.filesIn(letters)).as("dead letters in the folder").isNotEmpty();
+            JsonNode stats = Json.tree(bridge.get("/api/v1/stats").body()).get("spool");
+            assertThat(stats.get("records_spooled").asLong()).as("records spooled").isZero();
+
+            broker = new EmbeddedKafkaBroker(dir, port, controllerPort);
+            broker.start();
+            Drops.awaitTrue(() -> !Drops.filesIn(bridge.inbox().resolve(".done/logs")).isEmpty(),
+                    Duration.ofSeconds(60));
+            assertThat(NumberedBatches.recordsPerRequest(broker.bootstrapServers(), bridge.topic("logs"))
+                    .getOrDefault(FILE_REQUEST, 0)).as("the file's records").isEqualTo(ITEMS);
         } finally {
             broker.stop();
         }
