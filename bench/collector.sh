@@ -77,4 +77,4 @@ java -cp "$jar:$work/lib/*" org.apache.kafka.tools.TopicCommand --bootstrap-serv
   --topic bench.producer-performance --partitions 3 --replication-factor 1 >/dev/null
 java -cp "$jar:$work/lib/*" org.apache.kafka.tools.ProducerPerformance --topic bench.producer-performance \
   --num-records "$PP_RECORDS" --record-size 300 --throughput -1 --producer-props bootstrap.servers="$bootstrap" \
-  acks=all enable.idempotence=true compression.type=lz4 linger.ms=5 batch.size=16384 2>/dev/null | tail -1
+  acks=all enable.idempotence=true compression.type=lz4 linger.ms=5 batch.size=131072 2>/dev/null | tail -1

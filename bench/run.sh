@@ -76,7 +76,7 @@ java -cp "$jar:$work/lib/*" org.apache.kafka.tools.TopicCommand --bootstrap-serv
   --topic bench.producer-performance --partitions 3 --replication-factor 1 >/dev/null
 pp=$(java -cp "$jar:$work/lib/*" org.apache.kafka.tools.ProducerPerformance --topic bench.producer-performance \
   --num-records "$PP_RECORDS" --record-size 300 --throughput -1 --producer-props bootstrap.servers="$bootstrap" \
-  acks=all enable.idempotence=true compression.type=lz4 linger.ms=5 batch.size=16384 2>/dev/null | tail -1)
+  acks=all enable.idempotence=true compression.type=lz4 linger.ms=5 batch.size=131072 2>/dev/null | tail -1)
 echo "$pp"
 pp_rate=$(echo "$pp" | sed -E 's/.*records sent, ([0-9.]+) records\/sec.*/\1/')
 

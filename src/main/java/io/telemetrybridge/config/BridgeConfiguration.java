@@ -205,7 +205,7 @@ public final class BridgeConfiguration implements CamelConfiguration, AutoClosea
         RecordDecoder decoder = new RecordDecoder(mapper, new OtlpRequests(Integer.MAX_VALUE, Long.MAX_VALUE));
         TraceIndex traceIndex = null;
         if (q.traceIndexMaxSpans() > 0) {
-            traceIndex = new TraceIndex(() -> pool.dedicated("telemetry-bridge-trace-index"),
+            traceIndex = new TraceIndex(() -> pool.keysOnly("telemetry-bridge-trace-index"),
                     settings.topics().topic(Signal.TRACES), q.traceIndexMaxSpans());
             traceIndex.start();
         }

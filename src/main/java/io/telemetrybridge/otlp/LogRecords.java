@@ -27,15 +27,17 @@ final class LogRecords {
 
     static List<KeyedRecord> encode(ExportLogsServiceRequest request) throws IOException {
         List<KeyedRecord> records = new ArrayList<>();
-        for (ResourceLogs rl : request.getResourceLogsList()) {
-            String key = RecordKeys.resource(rl.getResource());
-            for (ScopeLogs sl : rl.getScopeLogsList()) {
-                String context = JsonOut.context(rl.getResource(), rl.getSchemaUrl(), sl.getScope(), sl.getSchemaUrl());
-                for (LogRecord log : sl.getLogRecordsList()) {
-                    JsonOut out = new JsonOut();
-                    write(out, log);
-                    out.closeWith(context);
-                    records.add(new KeyedRecord(key, out.finish()));
+        try (JsonOut out = new JsonOut()) {
+            for (ResourceLogs rl : request.getResourceLogsList()) {
+                String key = RecordKeys.resource(rl.getResource());
+                for (ScopeLogs sl : rl.getScopeLogsList()) {
+                    String context = JsonOut.context(rl.getResource(), rl.getSchemaUrl(), sl.getScope(),
+                            sl.getSchemaUrl());
+                    for (LogRecord log : sl.getLogRecordsList()) {
+                        write(out, log);
+                        out.closeWith(context);
+                        records.add(new KeyedRecord(key, out.next()));
+                    }
                 }
             }
         }

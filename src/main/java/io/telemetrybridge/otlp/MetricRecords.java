@@ -42,12 +42,20 @@ final class MetricRecords {
 
     static List<KeyedRecord> encode(ExportMetricsServiceRequest request) throws IOException {
         List<KeyedRecord> records = new ArrayList<>();
+        try (JsonOut out = new JsonOut()) {
+            encode(request, out, records);
+        }
+        return records;
+    }
+
+    private static void encode(ExportMetricsServiceRequest request, JsonOut out, List<KeyedRecord> records)
+            throws IOException {
         for (ResourceMetrics rm : request.getResourceMetricsList()) {
             String key = RecordKeys.resource(rm.getResource());
             for (ScopeMetrics sm : rm.getScopeMetricsList()) {
                 String context = JsonOut.context(rm.getResource(), rm.getSchemaUrl(), sm.getScope(), sm.getSchemaUrl());
                 for (Metric metric : sm.getMetricsList()) {
-                    Context c = new Context(key, context, metric);
+                    Context c = new Context(key, context, metric, out);
                     switch (metric.getDataCase()) {
                         case GAUGE -> {
                             for (NumberDataPoint p : metric.getGauge().getDataPointsList()) {
@@ -86,18 +94,16 @@ final class MetricRecords {
                 }
             }
         }
-        return records;
     }
 
     /** The metric a data point belongs to, its record key and its rendered resource and scope. */
-    private record Context(String key, String context, Metric metric) {
+    private record Context(String key, String context, Metric metric, JsonOut out) {
         KeyedRecord record(byte[] value) {
             return new KeyedRecord(key, value);
         }
 
         /** Opens the record and writes the fields common to every kind of point. */
         JsonOut open(String metricType) throws IOException {
-            JsonOut out = new JsonOut();
             var g = out.g;
             g.writeStartObject();
             g.writeStringField("name", metric.getName());
@@ -137,7 +143,7 @@ final class MetricRecords {
             g.writeEndArray();
             out.attributes("metadata", metric.getMetadataList());
             out.closeWith(context);
-            return out.finish();
+            return out.next();
         }
     }
 

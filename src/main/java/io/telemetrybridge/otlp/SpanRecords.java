@@ -23,14 +23,16 @@ final class SpanRecords {
 
     static List<KeyedRecord> encode(ExportTraceServiceRequest request) throws IOException {
         List<KeyedRecord> records = new ArrayList<>();
-        for (ResourceSpans rs : request.getResourceSpansList()) {
-            for (ScopeSpans ss : rs.getScopeSpansList()) {
-                String context = JsonOut.context(rs.getResource(), rs.getSchemaUrl(), ss.getScope(), ss.getSchemaUrl());
-                for (Span span : ss.getSpansList()) {
-                    JsonOut out = new JsonOut();
-                    write(out, span);
-                    out.closeWith(context);
-                    records.add(new KeyedRecord(RecordKeys.trace(span.getTraceId()), out.finish()));
+        try (JsonOut out = new JsonOut()) {
+            for (ResourceSpans rs : request.getResourceSpansList()) {
+                for (ScopeSpans ss : rs.getScopeSpansList()) {
+                    String context = JsonOut.context(rs.getResource(), rs.getSchemaUrl(), ss.getScope(),
+                            ss.getSchemaUrl());
+                    for (Span span : ss.getSpansList()) {
+                        write(out, span);
+                        out.closeWith(context);
+                        records.add(new KeyedRecord(RecordKeys.trace(span.getTraceId()), out.next()));
+                    }
                 }
             }
         }
