@@ -20,6 +20,8 @@ import org.apache.camel.model.BeanFactoryDefinition;
 import org.apache.camel.model.Model;
 import org.apache.camel.impl.health.AbstractHealthCheck;
 import org.apache.camel.spi.ReloadStrategy;
+import org.apache.camel.spi.ResourceReload;
+import org.apache.camel.spi.ResourceReloadStrategy;
 import org.apache.camel.spi.Resource;
 import org.apache.camel.support.PluginHelper;
 import org.apache.camel.support.ResourceHelper;
@@ -47,6 +49,7 @@ public final class RouteReloadCheck extends AbstractHealthCheck implements AutoC
     private final Set<String> goodStarted = new HashSet<>();
     /** The beans route files declared in the last good state (name to instance). */
     private Map<String, Object> goodBeans = Map.of();
+    private volatile boolean cacheWarned;
     private volatile String failure;
     private Path failedFile;
     /** The failed file's content at the last look, and the last content tried. */
@@ -73,6 +76,14 @@ public final class RouteReloadCheck extends AbstractHealthCheck implements AutoC
     /** Remembers the routes as started and then looks at the reload counters every second. */
     public void start(ScheduledExecutorService scheduler) {
         this.scheduler = scheduler;
+        if (context.hasService(ReloadStrategy.class) instanceof ResourceReloadStrategy watcher
+                && watcher.getResourceReload() != null) {
+            ResourceReload camels = watcher.getResourceReload();
+            watcher.setResourceReload((name, resource) -> {
+                forgetParsedBeans();
+                camels.onReload(name, resource);
+            });
+        }
         remember();
         scheduler.scheduleWithFixedDelay(this::watch, 1, 1, TimeUnit.SECONDS);
     }
@@ -232,6 +243,7 @@ public final class RouteReloadCheck extends AbstractHealthCheck implements AutoC
 
     /** Loads a route file: its beans (as Camel's own reload does), then its routes. */
     private void load(Resource resource) throws Exception {
+        forgetParsedBeans();
         PluginHelper.getRoutesLoader(context).preParseRoute(resource, false);
         PluginHelper.getRoutesLoader(context).updateRoutes(List.of(resource));
     }
@@ -249,6 +261,37 @@ public final class RouteReloadCheck extends AbstractHealthCheck implements AutoC
                 context.getRegistry().unbind(e.getKey());
                 context.getRegistry().bind(e.getKey(), e.getValue());
                 LOG.warn("Bean {} put back as the last version of the routes that loaded declared it", e.getKey());
+            }
+        }
+    }
+
+    /**
+     * Makes the next load of a route file create and bind every bean it declares. Camel's YAML loader skips a bean
+     * whose name and type it has seen since its last complete load, and a load that fails part way never
+     * completes: the next save of the file (often the second event of the same save, a few ms later) then loaded
+     * its routes over the beans of the failed attempt and reported success, so rules of a refused edit ran
+     * (RoutingRulesTest). Camel has no API for this; the cache is a field of its loader (camel-yaml-dsl 4.18),
+     * reached by reflection, and a Camel without it is logged once.
+     */
+    private void forgetParsedBeans() {
+        try {
+            Object loader = PluginHelper.getRoutesLoader(context).getRoutesLoader("yaml");
+            for (Class<?> c = loader.getClass(); c != null; c = c.getSuperclass()) {
+                for (java.lang.reflect.Field f : c.getDeclaredFields()) {
+                    if (f.getName().equals("beansDeserializer")) {
+                        f.setAccessible(true);
+                        Object beans = f.get(loader);
+                        beans.getClass().getMethod("clearCache").invoke(beans);
+                        return;
+                    }
+                }
+            }
+            throw new NoSuchFieldException("beansDeserializer");
+        } catch (Exception | LinkageError e) {
+            if (!cacheWarned) {
+                cacheWarned = true;
+                LOG.warn("Cannot clear the YAML loader's bean cache ({}): after a refused edit, save the file "
+                        + "again once it is fixed, and check readiness", e.toString());
             }
         }
     }
