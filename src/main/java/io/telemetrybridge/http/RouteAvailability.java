@@ -70,7 +70,15 @@ public final class RouteAvailability extends EventNotifierSupport {
             return "the bridge is starting";
         }
         long now = System.currentTimeMillis();
-        Boolean running = running(path);
+        Boolean running;
+        try {
+            running = running(path);
+        } catch (ConcurrentModificationException reloading) {
+            // platform-http keeps its paths in a plain TreeSet, which a reload's thread changes while this event
+            // loop reads it: some route is being added or removed right now, maybe not this path's, so this
+            // request only is answered 503 (no gap is recorded for the path).
+            return "the route serving " + path + " is being reloaded";
+        }
         if (Boolean.FALSE.equals(running)) {
             // A reload suspends all routes of the edited file before it stops them one by one; the consumer goes
             // away before the route's stopping event, so the gap starts now.
@@ -109,17 +117,11 @@ public final class RouteAvailability extends EventNotifierSupport {
         if (component == null) {
             http = component = context.getComponent("platform-http", PlatformHttpComponent.class);
         }
-        try {
-            for (HttpEndpointModel endpoint : component.getHttpEndpoints()) {
-                if (path.equals(endpoint.getUri()) && endpoint.getConsumer() instanceof StatefulService consumer) {
-                    return !(consumer.isSuspending() || consumer.isSuspended() || consumer.isStopping()
-                            || consumer.isStopped());
-                }
+        for (HttpEndpointModel endpoint : component.getHttpEndpoints()) {
+            if (path.equals(endpoint.getUri()) && endpoint.getConsumer() instanceof StatefulService consumer) {
+                return !(consumer.isSuspending() || consumer.isSuspended() || consumer.isStopping()
+                        || consumer.isStopped());
             }
-        } catch (ConcurrentModificationException reloading) {
-            // platform-http keeps its paths in a plain TreeSet, changed by a reload's thread while this event
-            // loop reads it: a route is being added or removed right now.
-            return false;
         }
         return null;
     }
