@@ -5,7 +5,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.Callback;
@@ -41,6 +45,7 @@ final class FailFastProducer implements Producer<Object, Object> {
     private final Map<String, Long> available = new ConcurrentHashMap<>();
     private final LastRecords last;
     private final boolean owned;
+    private final Flusher flusher;
 
     FailFastProducer(Producer<Object, Object> delegate, LastRecords last) {
         this(delegate, last, false);
@@ -51,10 +56,7 @@ final class FailFastProducer implements Producer<Object, Object> {
         this.delegate = delegate;
         this.last = last;
         this.owned = owned;
-    }
-
-    Producer<Object, Object> delegate() {
-        return delegate;
+        this.flusher = new Flusher(delegate);
     }
 
     @Override
@@ -79,9 +81,8 @@ final class FailFastProducer implements Producer<Object, Object> {
         }
         Future<RecordMetadata> sent = delegate.send(record, callback);
         if (last.flushAfter(record.value())) {
-            // The request's records are all appended: send them now rather than after linger.ms. Blocks until
-            // they are acknowledged, which the route waits for anyway.
-            delegate.flush();
+            // The request's records are all appended: send them now rather than after linger.ms.
+            flusher.request();
         }
         return sent;
     }
@@ -162,7 +163,58 @@ final class FailFastProducer implements Producer<Object, Object> {
     public void close(Duration timeout) {
         // A shared one is closed by SharedProducers when the context stops.
         if (owned) {
-            delegate.close(timeout);
+            shutdown(timeout);
+        }
+    }
+
+    /** Closes the producer itself and its flush thread, shared or not. */
+    void shutdown(Duration timeout) {
+        flusher.stop();
+        delegate.close(timeout);
+    }
+
+    /**
+     * Flushes on a thread of its own. Kafka's {@code flush} blocks until every record appended so far is
+     * acknowledged or expired: on the sending thread that held a route thread for the whole of an outage (up to
+     * {@code delivery.timeout.ms}), and under the spool it kept a lone request from being spooled after
+     * {@code bridge.spool.kafka-timeout-ms} (the spool arms its timeout once the sends return). While one flush
+     * waits, the producer sends every batch at once anyway, so one more queued flush is all that is needed.
+     */
+    private static final class Flusher {
+        private final Producer<Object, Object> producer;
+        private final AtomicBoolean queued = new AtomicBoolean();
+        private final ExecutorService thread;
+
+        Flusher(Producer<Object, Object> producer) {
+            this.producer = producer;
+            this.thread = Executors.newSingleThreadExecutor(r -> {
+                Thread t = new Thread(r, "kafka-producer-flush");
+                t.setDaemon(true);
+                return t;
+            });
+        }
+
+        void request() {
+            if (queued.compareAndSet(false, true)) {
+                try {
+                    thread.execute(this::flush);
+                } catch (RejectedExecutionException e) {
+                    queued.set(false);
+                }
+            }
+        }
+
+        private void flush() {
+            queued.set(false);
+            try {
+                producer.flush();
+            } catch (RuntimeException e) {
+                // Closed meanwhile (a stop): its records are answered by their own callbacks.
+            }
+        }
+
+        void stop() {
+            thread.shutdownNow();
         }
     }
 }

@@ -48,7 +48,7 @@ public final class SharedProducers extends ServiceSupport {
     protected void doStop() {
         clientMetrics.forEach(KafkaClientMetrics::close);
         clientMetrics.clear();
-        producers.values().forEach(p -> p.delegate().close(Duration.ofSeconds(10)));
+        producers.values().forEach(p -> p.shutdown(Duration.ofSeconds(10)));
         producers.clear();
     }
 

@@ -153,10 +153,16 @@ public final class Spool extends ServiceSupport {
     /** Sends directly; spools on a timeout or a retriable error. */
     private boolean send(Exchange exchange, List<SpoolEntry> entries, AsyncCallback callback) {
         Attempt attempt = new Attempt(exchange, entries, callback);
+        attempt.startClock();
         for (SpoolEntry e : entries) {
+            if (attempt.decided()) {
+                // Spooled or refused already (a send that blocked up to max.block.ms, an error): the rest would
+                // only block again.
+                break;
+            }
             try {
                 producer.send(record(e), (metadata, error) -> attempt.result(error));
-            } catch (KafkaException ex) {
+            } catch (RuntimeException ex) {
                 attempt.result(ex);
             }
         }
@@ -202,16 +208,36 @@ public final class Spool extends ServiceSupport {
             }
         }
 
-        /** Called once the sends are issued: true when already decided (answered on this thread). */
+        /**
+         * Starts the Kafka timeout before the first send, so that sends that block (a metadata wait, a full
+         * producer buffer) count against it.
+         */
+        void startClock() {
+            ScheduledFuture<?> t = timer.schedule(() -> decide(this::spool, true), settings.kafkaTimeoutMs(),
+                    TimeUnit.MILLISECONDS);
+            synchronized (this) {
+                timeout = t;
+            }
+        }
+
+        synchronized boolean decided() {
+            return decided;
+        }
+
+        /**
+         * Called once the sends are issued: true when already decided (answered on this thread); otherwise the
+         * acknowledgements or the timeout answer it.
+         */
         synchronized boolean arm() {
             armed = true;
             if (decided) {
+                if (timeout != null) {
+                    timeout.cancel(false);
+                }
                 outcome.run();
                 callback.done(true);
                 return true;
             }
-            timeout = timer.schedule(() -> decide(this::spool, true), settings.kafkaTimeoutMs(),
-                    TimeUnit.MILLISECONDS);
             return false;
         }
 

@@ -38,15 +38,11 @@ class SpoolTest {
 
     @Test
     void acknowledgedRecordsSurviveABrokerOutageInOrder() throws Exception {
-        Path dir = Files.createTempDirectory("spool-kafka-");
         Path spoolDir = Files.createTempDirectory("spool-");
-        int port = KafkaBroker.freePort();
-        int controllerPort = KafkaBroker.freePort();
-        EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(dir, port, controllerPort);
-        broker.start();
         Map<String, Integer> status = new ConcurrentHashMap<>();
         List<String> readiness = new ArrayList<>();
-        try (RunningBridge bridge = RunningBridge.start(Map.of("bridge.kafka.bootstrap-servers",
+        try (OwnBroker broker = new OwnBroker();
+                RunningBridge bridge = RunningBridge.start(Map.of("bridge.kafka.bootstrap-servers",
                 broker.bootstrapServers(), "bridge.spool.enabled", "true", "bridge.spool.dir", spoolDir.toString(),
                 "bridge.spool.kafka-timeout-ms", "1000"))) {
             AtomicBoolean stop = new AtomicBoolean();
@@ -79,8 +75,7 @@ class SpoolTest {
                 }
             }
             assertThat(grpcAnswers).containsOnly(io.grpc.Status.Code.OK);
-            broker = new EmbeddedKafkaBroker(dir, port, controllerPort);
-            broker.start();
+            broker.restart();
             Thread.sleep(4000);
             stop.set(true);
             for (Thread t : clients) {
@@ -117,18 +112,14 @@ class SpoolTest {
             try (var files = Files.list(spoolDir)) {
                 assertThat(files.filter(p -> p.toString().endsWith(".spool"))).as("spool segments left").isEmpty();
             }
-        } finally {
-            broker.stop();
         }
     }
 
     @Test
     void aFullSpoolAnswers503WithRetryAfter() throws Exception {
-        Path dir = Files.createTempDirectory("spool-full-kafka-");
         Path spoolDir = Files.createTempDirectory("spool-full-");
-        EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(dir, KafkaBroker.freePort(), KafkaBroker.freePort());
-        broker.start();
-        try (RunningBridge bridge = RunningBridge.start(Map.of("bridge.kafka.bootstrap-servers",
+        try (OwnBroker broker = new OwnBroker();
+                RunningBridge bridge = RunningBridge.start(Map.of("bridge.kafka.bootstrap-servers",
                 broker.bootstrapServers(), "bridge.spool.enabled", "true", "bridge.spool.dir", spoolDir.toString(),
                 "bridge.spool.max-bytes", "20000", "bridge.spool.kafka-timeout-ms", "500"))) {
             broker.stop();
@@ -146,8 +137,6 @@ class SpoolTest {
             assertThat(r.headers().firstValue("Retry-After")).isPresent();
             assertThat(r.body()).contains("spool is full");
             assertThat(ready(bridge)).startsWith("503 ").contains("spool is full");
-        } finally {
-            broker.stop();
         }
     }
 
@@ -157,14 +146,10 @@ class SpoolTest {
      */
     @Test
     void aFileDropWaitsInItsInboxAndADeadLetterGoesToItsFolder() throws Exception {
-        Path dir = Files.createTempDirectory("spool-file-kafka-");
         Path spoolDir = Files.createTempDirectory("spool-file-");
         Path letters = Files.createTempDirectory("spool-letters-");
-        int port = KafkaBroker.freePort();
-        int controllerPort = KafkaBroker.freePort();
-        EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(dir, port, controllerPort);
-        broker.start();
-        try (RunningBridge bridge = RunningBridge.start(Map.of("bridge.kafka.bootstrap-servers",
+        try (OwnBroker broker = new OwnBroker();
+                RunningBridge bridge = RunningBridge.start(Map.of("bridge.kafka.bootstrap-servers",
                 broker.bootstrapServers(), "bridge.spool.enabled", "true", "bridge.spool.dir", spoolDir.toString(),
                 "bridge.dlq.folder", letters.toString()))) {
             broker.stop();
@@ -178,14 +163,40 @@ class SpoolTest {
             JsonNode stats = Json.tree(bridge.get("/api/v1/stats").body()).get("spool");
             assertThat(stats.get("records_spooled").asLong()).as("records spooled").isZero();
 
-            broker = new EmbeddedKafkaBroker(dir, port, controllerPort);
-            broker.start();
+            broker.restart();
             Drops.awaitTrue(() -> !Drops.filesIn(bridge.inbox().resolve(".done/logs")).isEmpty(),
                     Duration.ofSeconds(60));
             assertThat(NumberedBatches.recordsPerRequest(broker.bootstrapServers(), bridge.topic("logs"))
                     .getOrDefault(FILE_REQUEST, 0)).as("the file's records").isEqualTo(ITEMS);
-        } finally {
+        }
+    }
+
+    /**
+     * A request alone when the broker goes away is spooled after bridge.spool.kafka-timeout-ms, not after the
+     * producer's delivery timeout: the producer flushed a lone request's records on the sending thread, which
+     * blocked until the records expired (a trial saw 37 s and a 500) before the spool's timeout was armed.
+     */
+    @Test
+    void aLoneRequestIsSpooledOnceTheKafkaTimeoutIsUp() throws Exception {
+        Path spoolDir = Files.createTempDirectory("spool-lone-");
+        try (OwnBroker broker = new OwnBroker();
+                RunningBridge bridge = RunningBridge.start(Map.of("bridge.kafka.bootstrap-servers",
+                broker.bootstrapServers(), "bridge.spool.enabled", "true", "bridge.spool.dir", spoolDir.toString(),
+                "bridge.spool.kafka-timeout-ms", "500", "camel.component.kafka.delivery-timeout-ms", "40000",
+                "camel.component.kafka.request-timeout-ms", "30000"))) {
+            assertThat(bridge.post("/api/v1/logs", "application/json", batch(0, 0)).statusCode()).isEqualTo(200);
             broker.stop();
+            long start = System.nanoTime();
+            HttpResponse<String> r = bridge.post("/api/v1/logs", "application/json", batch(0, 1));
+            long tookMs = (System.nanoTime() - start) / 1_000_000;
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+            // Half the delivery timeout: the old code answered after all of it.
+            assertThat(tookMs).as("ms to answer a lone request with the broker away").isLessThan(20_000);
+            JsonNode stats = Json.tree(bridge.get("/api/v1/stats").body()).get("spool");
+            assertThat(stats.get("records_spooled").asLong()).as("records spooled").isEqualTo(ITEMS);
+            broker.restart();
+            Drops.awaitTrue(() -> NumberedBatches.recordsPerRequest(broker.bootstrapServers(), bridge.topic("logs"))
+                    .getOrDefault(1, 0) >= ITEMS, Duration.ofSeconds(60));
         }
     }
 
@@ -201,5 +212,35 @@ class SpoolTest {
 
     static byte[] batch(int client, int request) {
         return NumberedBatches.keyed(client, request, ITEMS);
+    }
+
+    /** A broker of the test's own that can be stopped and started again on the same log and ports. */
+    private static final class OwnBroker implements AutoCloseable {
+        private final Path dir = Files.createTempDirectory("spool-kafka-");
+        private final int port = KafkaBroker.freePort();
+        private final int controllerPort = KafkaBroker.freePort();
+        private EmbeddedKafkaBroker broker;
+
+        OwnBroker() throws Exception {
+            restart();
+        }
+
+        void restart() throws Exception {
+            broker = new EmbeddedKafkaBroker(dir, port, controllerPort);
+            broker.start();
+        }
+
+        void stop() {
+            broker.stop();
+        }
+
+        String bootstrapServers() {
+            return broker.bootstrapServers();
+        }
+
+        @Override
+        public void close() {
+            broker.stop();
+        }
     }
 }
