@@ -89,7 +89,8 @@ public final class BridgeConfiguration implements CamelConfiguration, AutoClosea
         // (Camel binds its management server before the context's starting event, so this one closes here.)
         try (StartingHealth starting = settings.http().managementPort() > 0 ? StartingHealth.serve(
                 settings.http().managementHost(), settings.http().managementPort(), "connecting to Kafka") : null) {
-            kafka = KafkaSetup.start(context, settings.kafka(), settings.topics(), meters::registry, last);
+            kafka = KafkaSetup.start(context, settings.kafka(), settings.topics(), meters::registry, last,
+                    settings.spool().enabled() ? settings.spool().kafkaTimeoutMs() : settings.kafka().adminTimeoutMs());
         }
         RoutedTopics routed = new RoutedTopics(kafka.client("telemetry-bridge-routed-topics"), settings.topics(),
                 settings.kafka().adminTimeoutMs());

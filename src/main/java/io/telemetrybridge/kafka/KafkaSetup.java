@@ -7,6 +7,7 @@ import java.util.Properties;
 import java.util.Map;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.kafka.KafkaComponent;
@@ -73,12 +74,15 @@ public final class KafkaSetup implements AutoCloseable {
      * Does the above on {@code context}: the broker and the producers become context services, stopped after the
      * routes (the producers first, so pending records are flushed while the broker still runs).
      *
-     * @param registry where the producers' meters go (known once the context has started)
-     * @param last     the last records of requests, sent without linger when a request is alone
+     * @param registry    where the producers' meters go (known once the context has started)
+     * @param last        the last records of requests, sent without linger when a request is alone
+     * @param firstWaitMs how long start-up waits for the first topic check, milliseconds: the admin timeout, or
+     *                    with the spool on its Kafka timeout (a restart during an outage answers from the spool
+     *                    at once; the topics are checked again every 30 s)
      * @throws IllegalArgumentException when the cluster refuses the topic settings themselves
      */
     public static KafkaSetup start(CamelContext context, KafkaSettings settings, TopicSettings topics,
-            Supplier<MeterRegistry> registry, LastRecords last) throws Exception {
+            Supplier<MeterRegistry> registry, LastRecords last, long firstWaitMs) throws Exception {
         String bootstrap = settings.bootstrapServers();
         EmbeddedKafkaBroker broker = null;
         if (settings.embedded()) {
@@ -106,7 +110,7 @@ public final class KafkaSetup implements AutoCloseable {
         kafka.setKafkaClientFactory(producers.factory());
         context.addService(producers, true, false);
         KafkaSetup setup = new KafkaSetup(settings, topics, bootstrap, broker, kafka.getConfiguration());
-        setup.createTopics(context);
+        setup.createTopics(context, firstWaitMs);
         return setup;
     }
 
@@ -139,15 +143,17 @@ public final class KafkaSetup implements AutoCloseable {
         }
     }
 
-    private void createTopics(CamelContext context) {
+    private void createTopics(CamelContext context, long firstWaitMs) {
         TopicInitializer initializer = new TopicInitializer(client("telemetry-bridge-admin"), settings.adminTimeoutMs());
-        Runnable attempt = () -> {
-            TopicInitializer.Report report = initializer.reconcile(topics.specs(), topics.increasePartitions());
+        Consumer<TopicInitializer> reconcile = i -> {
+            TopicInitializer.Report report = i.reconcile(topics.specs(), topics.increasePartitions());
             topicDrift = report.drift();
             sizeLimit.topicLimits(report.maxMessageBytes());
         };
+        Runnable attempt = () -> reconcile.accept(initializer);
         try {
-            attempt.run();
+            reconcile.accept(firstWaitMs < settings.adminTimeoutMs()
+                    ? new TopicInitializer(client("telemetry-bridge-admin"), firstWaitMs) : initializer);
         } catch (TopicInitializer.KafkaSetupException e) {
             if (e.getCause() instanceof InvalidConfigurationException
                     || e.getCause() instanceof InvalidReplicationFactorException

@@ -43,8 +43,9 @@ import org.slf4j.LoggerFactory;
 public final class Spool extends ServiceSupport {
 
     private static final Logger LOG = LoggerFactory.getLogger(Spool.class);
-    private static final int BATCH_ENTRIES = 500;
-    private static final long BATCH_BYTES = 4L << 20;
+    /** A replay batch: one read of the spool and one wait for Kafka's acknowledgements. */
+    private static final int BATCH_ENTRIES = 5000;
+    private static final long BATCH_BYTES = 8L << 20;
 
     private final SpoolSettings settings;
     private final Producer<Object, Object> producer;
@@ -396,6 +397,8 @@ public final class Spool extends ServiceSupport {
                 return false;
             }
         }
+        // The whole batch is appended: no use waiting out linger.ms.
+        producer.flush();
         boolean ok = true;
         for (java.util.concurrent.Future<?> f : futures) {
             try {
