@@ -14,6 +14,7 @@ import io.telemetrybridge.http.HttpRoutes;
 import io.telemetrybridge.http.InFlightBound;
 import io.telemetrybridge.http.OtlpErrors;
 import io.telemetrybridge.http.RouteAvailability;
+import io.telemetrybridge.http.StoppingRouteAnswers;
 import io.telemetrybridge.ingest.FileIngest;
 import io.telemetrybridge.ingest.Heartbeat;
 import io.telemetrybridge.ingest.HttpIngest;
@@ -111,6 +112,7 @@ public final class BridgeConfiguration implements CamelConfiguration, AutoClosea
         HttpRoutes routes = new HttpRoutes(context);
         RouteAvailability availability = new RouteAvailability(context, routes);
         context.getManagementStrategy().addEventNotifier(availability);
+        context.addRoutePolicyFactory(new StoppingRouteAnswers(settings.http().retryAfterSeconds()));
         HttpFrontDoor frontDoor = new HttpFrontDoor(context, settings.http(), inFlight, availability, routes);
         context.getManagementStrategy().addEventNotifier(frontDoor);
         context.addStartupListener(frontDoor);

@@ -30,6 +30,7 @@ public final class HttpFrontDoor extends EventNotifierSupport implements Startup
     private final RouteAvailability availability;
     private final HttpRoutes routes;
     private final AtomicBoolean installed = new AtomicBoolean();
+    private final AtomicBoolean started = new AtomicBoolean();
 
     /**
      * @param inFlight     the in-flight bound, shared with the gRPC door
@@ -70,6 +71,10 @@ public final class HttpFrontDoor extends EventNotifierSupport implements Startup
                 throw new IllegalStateException("bridge.http.tls.port: the HTTP server (camel.server.*) is not "
                         + "running");
             }
+            return;
+        }
+        if (!started.compareAndSet(false, true)) {
+            // Camel calls a startup listener that is also a context service twice.
             return;
         }
         if (settings.https() != null) {
