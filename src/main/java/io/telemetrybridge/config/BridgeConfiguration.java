@@ -120,6 +120,7 @@ public final class BridgeConfiguration implements CamelConfiguration, AutoClosea
         HealthChecks.whenFullyStarted(context, ctx -> {
             if (spool.enabled()) {
                 meters.spoolGauges(spool::figures);
+                spool.bindProducerMeters(meters.registry());
             }
             for (Signal s : Signal.values()) {
                 Path folder = settings.file().inbox().resolve(s.id());

@@ -3,6 +3,8 @@ package io.telemetrybridge.spool;
 import io.telemetrybridge.model.ExchangeProperties;
 import io.telemetrybridge.model.Signal;
 import io.telemetrybridge.observe.BridgeMeters;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -59,6 +61,7 @@ public final class Spool extends ServiceSupport {
     private java.util.concurrent.ExecutorService writers;
     private Thread forwarder;
     private volatile boolean running;
+    private KafkaClientMetrics producerMeters;
 
     /**
      * @param producer a producer of byte-array keys and values with the bridge's producer settings (acks=all,
@@ -107,9 +110,22 @@ public final class Spool extends ServiceSupport {
         forwarder.start();
     }
 
+    /**
+     * Binds the spool producer's Kafka client meters ({@code kafka_producer_*}, client id
+     * {@code telemetry-bridge-spool}) to {@code registry}: with the spool on it sends every record of the routes it
+     * stands in for, so {@code /api/v1/stats} counts it among the records produced.
+     */
+    public void bindProducerMeters(MeterRegistry registry) {
+        producerMeters = new KafkaClientMetrics(producer);
+        producerMeters.bindTo(registry);
+    }
+
     @Override
     protected void doStop() throws Exception {
         running = false;
+        if (producerMeters != null) {
+            producerMeters.close();
+        }
         if (forwarder != null) {
             forwarder.interrupt();
             forwarder.join(10_000);
@@ -415,7 +431,9 @@ public final class Spool extends ServiceSupport {
         for (Map.Entry<String, byte[]> h : e.headers()) {
             headers.add(new RecordHeader(h.getKey(), h.getValue()));
         }
-        return new ProducerRecord<>(e.topic(), null, e.key(), e.value(), headers);
+        // The time the bridge took the record, as camel-kafka's sends have it: a record replayed after an
+        // outage must not look newer to time-range queries (docs/kafka-records.md).
+        return new ProducerRecord<>(e.topic(), null, e.appendedAt(), e.key(), e.value(), headers);
     }
 
     /**

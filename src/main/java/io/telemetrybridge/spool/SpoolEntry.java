@@ -12,7 +12,8 @@ import java.util.Map;
  * {@code appendedAt:i64, topicLen:u16, topic, keyLen:i32 (-1: none), key, valueLen:i32, value,
  * headerCount:u16, then per header nameLen:u16, name (UTF-8), valueLen:i32, value}.
  *
- * @param appendedAt milliseconds since the Unix epoch when the request holding it was spooled
+ * @param appendedAt milliseconds since the Unix epoch when the bridge took the request holding it; the record's
+ *                   Kafka timestamp (CreateTime)
  * @param headers    Kafka record headers in order (names may repeat)
  */
 public record SpoolEntry(long appendedAt, String topic, byte[] key, byte[] value,

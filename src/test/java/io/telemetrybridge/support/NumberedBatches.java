@@ -52,6 +52,13 @@ public final class NumberedBatches {
         return copies;
     }
 
+    /** The latest Kafka record timestamp (ms) among each request number's records on {@code topic} (copies too). */
+    public static Map<Integer, Long> latestTimestamps(String bootstrap, String topic) {
+        Map<Integer, Long> at = new HashMap<>();
+        readAll(bootstrap, topic, r -> at.merge(request(r), r.timestamp(), Math::max));
+        return at;
+    }
+
     /** The request number a record of a numbered batch carries ({@code req-<n>-item-<i>}). */
     private static int request(ConsumerRecord<byte[], byte[]> r) {
         String message = Json.tree(new String(r.value(), StandardCharsets.UTF_8)).get("message").textValue();
