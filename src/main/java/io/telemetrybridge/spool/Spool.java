@@ -48,6 +48,11 @@ public final class Spool extends ServiceSupport {
     /** A replay batch: one read of the spool and one wait for Kafka's acknowledgements. */
     private static final int BATCH_ENTRIES = 5000;
     private static final long BATCH_BYTES = 8L << 20;
+    /**
+     * The longest pause between replay attempts while Kafka refuses them. Each attempt already waits up to the
+     * producer's delivery timeout, so a longer pause only delays the replay once Kafka is back.
+     */
+    private static final long MAX_BACKOFF_MS = 2_000;
 
     private final SpoolSettings settings;
     private final Producer<Object, Object> producer;
@@ -387,7 +392,7 @@ public final class Spool extends ServiceSupport {
                     backoff = 500;
                 } else {
                     Thread.sleep(backoff);
-                    backoff = Math.min(backoff * 2, 10_000);
+                    backoff = Math.min(backoff * 2, MAX_BACKOFF_MS);
                 }
             } catch (InterruptedException e) {
                 return;
@@ -398,7 +403,7 @@ public final class Spool extends ServiceSupport {
                 } catch (InterruptedException ie) {
                     return;
                 }
-                backoff = Math.min(backoff * 2, 10_000);
+                backoff = Math.min(backoff * 2, MAX_BACKOFF_MS);
             }
         }
     }
