@@ -2,6 +2,8 @@ package io.telemetrybridge.otlp;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.SerializableString;
+import com.fasterxml.jackson.core.io.SerializedString;
 import com.google.protobuf.ByteString;
 import io.opentelemetry.proto.common.v1.AnyValue;
 import io.opentelemetry.proto.common.v1.InstrumentationScope;
@@ -17,6 +19,8 @@ import java.time.ZoneOffset;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Writes JSON record values with Jackson's streaming generator, one after another ({@link #next}), with the OTLP-specific conversions shared by
@@ -36,9 +40,14 @@ final class JsonOut implements AutoCloseable {
 
     static final JsonFactory FACTORY = new JsonFactory();
     private static final HexFormat HEX = HexFormat.of();
+    private static final byte[] HEX_DIGITS = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
+    /** Field names seen (the writers' own, a fixed set); bounded in case a caller ever passes data as a name. */
+    private static final int MAX_NAMES = 512;
+    private static final Map<String, SerializableString> NAMES = new ConcurrentHashMap<>();
 
     private final ByteArrayOutputStream bytes = new ByteArrayOutputStream(1024);
     final JsonGenerator g;
+    private byte[] hexScratch = new byte[32];
 
     JsonOut() {
         try {
@@ -102,22 +111,66 @@ final class JsonOut implements AutoCloseable {
         return id.isEmpty() ? null : HEX.formatHex(id.toByteArray());
     }
 
+    /**
+     * {@code field}: {@code id} as lowercase hex, or null when empty. Written as raw UTF-8 from a scratch buffer:
+     * hex needs no escaping, and a String per id was a visible share of the allocation per span.
+     */
+    void hex(String field, ByteString id) throws IOException {
+        name(field);
+        int n = id.size();
+        if (n == 0) {
+            g.writeNull();
+            return;
+        }
+        if (hexScratch.length < 2 * n) {
+            hexScratch = new byte[2 * n];
+        }
+        for (int i = 0; i < n; i++) {
+            int b = id.byteAt(i) & 0xff;
+            hexScratch[2 * i] = HEX_DIGITS[b >>> 4];
+            hexScratch[2 * i + 1] = HEX_DIGITS[b & 0xf];
+        }
+        g.writeRawUTF8String(hexScratch, 0, 2 * n);
+    }
+
+    /** {@code field}: {@code value}, or null. */
+    void string(String field, String value) throws IOException {
+        name(field);
+        g.writeString(value);
+    }
+
+    /**
+     * Writes a field name from a cache of its encoded form: the names are the writers' constants, and Jackson
+     * otherwise checks and encodes each one again for every record.
+     */
+    void name(String field) throws IOException {
+        SerializableString encoded = NAMES.get(field);
+        if (encoded == null) {
+            encoded = NAMES.size() < MAX_NAMES ? NAMES.computeIfAbsent(field, SerializedString::new)
+                    : new SerializedString(field);
+        }
+        g.writeFieldName(encoded);
+    }
+
     void time(String field, long unixNano) throws IOException {
-        g.writeStringField(field, rfc3339(unixNano));
+        name(field);
+        g.writeString(rfc3339(unixNano));
     }
 
     /** A uint32 value (dropped counts, flags), which Java holds as a signed int. */
     void uint32(String field, int value) throws IOException {
-        g.writeNumberField(field, Integer.toUnsignedLong(value));
+        name(field);
+        g.writeNumber(Integer.toUnsignedLong(value));
     }
 
     void text(String field, String value) throws IOException {
-        g.writeStringField(field, value == null || value.isEmpty() ? null : value);
+        name(field);
+        g.writeString(value == null || value.isEmpty() ? null : value);
     }
 
     /** A fixed64 / uint64 value, which Java holds as a signed long. */
     void unsigned(String field, long value) throws IOException {
-        g.writeFieldName(field);
+        name(field);
         unsigned(value);
     }
 
@@ -130,7 +183,8 @@ final class JsonOut implements AutoCloseable {
     }
 
     void attributes(String field, List<KeyValue> attributes) throws IOException {
-        g.writeObjectFieldStart(field);
+        name(field);
+        g.writeStartObject();
         for (KeyValue kv : attributes) {
             g.writeStringField(kv.getKey(), attributeText(kv.getValue()));
         }
@@ -142,7 +196,7 @@ final class JsonOut implements AutoCloseable {
      * {@code scope}), rendered once per scope as raw JSON that starts with the separating comma: a request of
      * 100 spans renders its resource once, not 100 times.
      */
-    static String context(Resource resource, String resourceSchemaUrl, InstrumentationScope scope,
+    static SerializableString context(Resource resource, String resourceSchemaUrl, InstrumentationScope scope,
             String scopeSchemaUrl) throws IOException {
         JsonOut out = new JsonOut();
         out.g.writeStartObject();
@@ -151,11 +205,12 @@ final class JsonOut implements AutoCloseable {
         out.scope(scope, scopeSchemaUrl);
         out.g.writeEndObject();
         String object = new String(out.finish(), StandardCharsets.UTF_8);
-        return "," + object.substring(1, object.length() - 1);
+        // Kept as UTF-8 bytes: written raw into every record of the scope, it was encoded again for each.
+        return new SerializedString("," + object.substring(1, object.length() - 1));
     }
 
     /** Appends a fragment made by {@link #context} and closes the record. */
-    void closeWith(String context) throws IOException {
+    void closeWith(SerializableString context) throws IOException {
         g.writeRaw(context);
         g.writeEndObject();
     }
@@ -203,7 +258,7 @@ final class JsonOut implements AutoCloseable {
     }
 
     void natural(String field, AnyValue v) throws IOException {
-        g.writeFieldName(field);
+        name(field);
         writeNatural(g, v);
     }
 

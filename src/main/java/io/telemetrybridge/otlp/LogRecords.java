@@ -1,5 +1,6 @@
 package io.telemetrybridge.otlp;
 
+import com.fasterxml.jackson.core.SerializableString;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
 import io.opentelemetry.proto.common.v1.AnyValue;
 import io.opentelemetry.proto.logs.v1.LogRecord;
@@ -31,7 +32,7 @@ final class LogRecords {
             for (ResourceLogs rl : request.getResourceLogsList()) {
                 String key = RecordKeys.resource(rl.getResource());
                 for (ScopeLogs sl : rl.getScopeLogsList()) {
-                    String context = JsonOut.context(rl.getResource(), rl.getSchemaUrl(), sl.getScope(),
+                    SerializableString context = JsonOut.context(rl.getResource(), rl.getSchemaUrl(), sl.getScope(),
                             sl.getSchemaUrl());
                     for (LogRecord log : sl.getLogRecordsList()) {
                         write(out, log);
@@ -50,24 +51,26 @@ final class LogRecords {
         int severity = log.getSeverityNumberValue();
         g.writeStartObject();
         out.time("timestamp", time);
-        g.writeStringField("level", level(severity, log.getSeverityText()));
+        out.string("level", level(severity, log.getSeverityText()));
         AnyValue body = log.getBody();
-        g.writeStringField("message", body.hasStringValue() ? body.getStringValue()
+        out.string("message", body.hasStringValue() ? body.getStringValue()
                 : body.getValueCase() == AnyValue.ValueCase.VALUE_NOT_SET ? "" : JsonOut.naturalJson(body));
         out.attributes("attributes", log.getAttributesList());
         out.natural("body", body);
         if (severity != 0) {
-            g.writeNumberField("severity_number", severity);
+            out.name("severity_number");
+            g.writeNumber(severity);
         } else {
-            g.writeNullField("severity_number");
+            out.name("severity_number");
+            g.writeNull();
         }
         out.text("severity_text", log.getSeverityText());
         // Beyond the seed's LogData:
         out.unsigned("time_unix_nano", log.getTimeUnixNano());
         out.time("observed_timestamp", log.getObservedTimeUnixNano());
         out.unsigned("observed_time_unix_nano", log.getObservedTimeUnixNano());
-        g.writeStringField("trace_id", JsonOut.hex(log.getTraceId()));
-        g.writeStringField("span_id", JsonOut.hex(log.getSpanId()));
+        out.hex("trace_id", log.getTraceId());
+        out.hex("span_id", log.getSpanId());
         out.uint32("flags", log.getFlags());
         out.text("event_name", log.getEventName());
         out.uint32("dropped_attributes_count", log.getDroppedAttributesCount());

@@ -1,5 +1,6 @@
 package io.telemetrybridge.otlp;
 
+import com.fasterxml.jackson.core.SerializableString;
 import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
 import io.opentelemetry.proto.common.v1.KeyValue;
 import io.opentelemetry.proto.metrics.v1.AggregationTemporality;
@@ -53,7 +54,7 @@ final class MetricRecords {
         for (ResourceMetrics rm : request.getResourceMetricsList()) {
             String key = RecordKeys.resource(rm.getResource());
             for (ScopeMetrics sm : rm.getScopeMetricsList()) {
-                String context = JsonOut.context(rm.getResource(), rm.getSchemaUrl(), sm.getScope(), sm.getSchemaUrl());
+                SerializableString context = JsonOut.context(rm.getResource(), rm.getSchemaUrl(), sm.getScope(), sm.getSchemaUrl());
                 for (Metric metric : sm.getMetricsList()) {
                     Context c = new Context(key, context, metric, out);
                     switch (metric.getDataCase()) {
@@ -97,7 +98,7 @@ final class MetricRecords {
     }
 
     /** The metric a data point belongs to, its record key and its rendered resource and scope. */
-    private record Context(String key, String context, Metric metric, JsonOut out) {
+    private record Context(String key, SerializableString context, Metric metric, JsonOut out) {
         KeyedRecord record(byte[] value) {
             return new KeyedRecord(key, value);
         }
@@ -135,8 +136,8 @@ final class MetricRecords {
                 } else {
                     out.number("value", e.getAsDouble());
                 }
-                g.writeStringField("trace_id", JsonOut.hex(e.getTraceId()));
-                g.writeStringField("span_id", JsonOut.hex(e.getSpanId()));
+                out.hex("trace_id", e.getTraceId());
+                out.hex("span_id", e.getSpanId());
                 out.attributes("filtered_attributes", e.getFilteredAttributesList());
                 g.writeEndObject();
             }

@@ -1,5 +1,6 @@
 package io.telemetrybridge.otlp;
 
+import com.fasterxml.jackson.core.SerializableString;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.trace.v1.ResourceSpans;
 import io.opentelemetry.proto.trace.v1.ScopeSpans;
@@ -26,7 +27,7 @@ final class SpanRecords {
         try (JsonOut out = new JsonOut()) {
             for (ResourceSpans rs : request.getResourceSpansList()) {
                 for (ScopeSpans ss : rs.getScopeSpansList()) {
-                    String context = JsonOut.context(rs.getResource(), rs.getSchemaUrl(), ss.getScope(),
+                    SerializableString context = JsonOut.context(rs.getResource(), rs.getSchemaUrl(), ss.getScope(),
                             ss.getSchemaUrl());
                     for (Span span : ss.getSpansList()) {
                         write(out, span);
@@ -42,11 +43,11 @@ final class SpanRecords {
     private static void write(JsonOut out, Span s) throws IOException {
         var g = out.g;
         g.writeStartObject();
-        g.writeStringField("trace_id", JsonOut.hex(s.getTraceId()));
-        g.writeStringField("span_id", JsonOut.hex(s.getSpanId()));
-        g.writeStringField("parent_span_id", JsonOut.hex(s.getParentSpanId()));
-        g.writeStringField("name", s.getName());
-        g.writeStringField("kind", kind(s.getKind()));
+        out.hex("trace_id", s.getTraceId());
+        out.hex("span_id", s.getSpanId());
+        out.hex("parent_span_id", s.getParentSpanId());
+        out.string("name", s.getName());
+        out.string("kind", kind(s.getKind()));
         out.time("start_time", s.getStartTimeUnixNano());
         out.time("end_time", s.getEndTimeUnixNano());
         if (s.getStartTimeUnixNano() != 0 && s.getEndTimeUnixNano() != 0
@@ -54,17 +55,20 @@ final class SpanRecords {
             out.unsigned("duration_ns", s.getEndTimeUnixNano() - s.getStartTimeUnixNano());
         } else {
             // Unknown, or a span that ends before it starts: no duration rather than a negative one.
-            g.writeNullField("duration_ns");
+            out.name("duration_ns");
+            g.writeNull();
         }
-        g.writeObjectFieldStart("status");
-        g.writeStringField("code", statusCode(s.getStatus().getCode()));
+        out.name("status");
+        g.writeStartObject();
+        out.string("code", statusCode(s.getStatus().getCode()));
         out.text("message", s.getStatus().getMessage());
         g.writeEndObject();
         out.attributes("attributes", s.getAttributesList());
-        g.writeArrayFieldStart("events");
+        out.name("events");
+        g.writeStartArray();
         for (Span.Event e : s.getEventsList()) {
             g.writeStartObject();
-            g.writeStringField("name", e.getName());
+            out.string("name", e.getName());
             out.time("timestamp", e.getTimeUnixNano());
             out.attributes("attributes", e.getAttributesList());
             out.unsigned("time_unix_nano", e.getTimeUnixNano());
@@ -72,11 +76,12 @@ final class SpanRecords {
             g.writeEndObject();
         }
         g.writeEndArray();
-        g.writeArrayFieldStart("links");
+        out.name("links");
+        g.writeStartArray();
         for (Span.Link l : s.getLinksList()) {
             g.writeStartObject();
-            g.writeStringField("trace_id", JsonOut.hex(l.getTraceId()));
-            g.writeStringField("span_id", JsonOut.hex(l.getSpanId()));
+            out.hex("trace_id", l.getTraceId());
+            out.hex("span_id", l.getSpanId());
             out.attributes("attributes", l.getAttributesList());
             out.text("trace_state", l.getTraceState());
             out.uint32("flags", l.getFlags());

@@ -21,7 +21,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Where each trace's spans are in the traces topic: for every partition, the offsets of the records whose key
  * (the trace id) hashes to a given 32-bit value. A background consumer tails the topic (no consumer group), so
- * the index rebuilds from Kafka at every start and holds at most {@code maxSpans} entries (16 bytes each): when
+ * the index rebuilds from Kafka at every start and holds at most {@code maxSpans} entries (20 bytes each; an
+ * entry covers a run of one trace's consecutive spans): when
  * full, the oldest offsets are forgotten. It only narrows reads: {@link #lookup} says which offsets of a
  * partition it covers, and the caller reads the rest of the partition, so an answer never depends on the index
  * being complete or caught up.
@@ -261,6 +262,10 @@ public final class TraceIndex implements AutoCloseable {
         private final Deque<Segment> segments = new ArrayDeque<>();
         private long coveredFrom;
         private long coveredTo;
+        /** The entry the last record went to (slot of the last segment, -1: none) and that record's hash and offset. */
+        private int lastSlot = -1;
+        private int lastHash;
+        private long lastOffset;
 
         PartitionIndex(long from) {
             this.coveredFrom = from;
@@ -273,12 +278,20 @@ public final class TraceIndex implements AutoCloseable {
                     continue;
                 }
                 if (r.key() != null) {
+                    int h = hash(r.key());
                     Segment last = segments.peekLast();
-                    if (last == null || last.full()) {
-                        last = new Segment(r.offset());
-                        segments.add(last);
+                    // Spans of one trace often follow each other: one entry covers a run of them.
+                    if (!(lastSlot >= 0 && h == lastHash && r.offset() == lastOffset + 1 && last.extend(lastSlot))) {
+                        if (last == null || last.full()) {
+                            last = new Segment(r.offset());
+                            segments.add(last);
+                        }
+                        lastSlot = last.add(h, r.offset());
+                        lastHash = h;
                     }
-                    last.add(hash(r.key()), r.offset());
+                    lastOffset = r.offset();
+                } else {
+                    lastSlot = -1;
                 }
                 coveredTo = r.offset() + 1;
             }
@@ -317,11 +330,17 @@ public final class TraceIndex implements AutoCloseable {
         }
     }
 
-    /** Up to {@value #SEGMENT} entries at load factor 0.5: hashes and offsets relative to {@code base}. */
+    /**
+     * Up to {@value #SEGMENT} entries at load factor 0.5: hashes, offsets relative to {@code base}, and how many
+     * consecutive offsets from there share the hash (a run of one trace's spans, up to {@value #MAX_RUN}).
+     */
     static final class Segment {
+        /** Longest run one entry covers: a segment then spans fewer than 2^31 offsets. */
+        static final int MAX_RUN = (1 << 14) - 1;
         final long base;
         private final int[] hashes = new int[SEGMENT * 2];
         private final int[] deltas = new int[SEGMENT * 2];
+        private final char[] runs = new char[SEGMENT * 2];
         private int count;
 
         Segment(long base) {
@@ -332,7 +351,8 @@ public final class TraceIndex implements AutoCloseable {
             return count >= SEGMENT;
         }
 
-        void add(int hash, long offset) {
+        /** @return the entry's slot, for {@link #extend} */
+        int add(int hash, long offset) {
             int mask = hashes.length - 1;
             int i = hash & mask;
             while (hashes[i] != 0) {
@@ -340,14 +360,27 @@ public final class TraceIndex implements AutoCloseable {
             }
             hashes[i] = hash;
             deltas[i] = (int) (offset - base);
+            runs[i] = 1;
             count++;
+            return i;
+        }
+
+        /** Adds the next offset to the run of the entry at {@code slot}; false when the run is at its longest. */
+        boolean extend(int slot) {
+            if (runs[slot] >= MAX_RUN) {
+                return false;
+            }
+            runs[slot]++;
+            return true;
         }
 
         void find(int hash, List<Long> out) {
             int mask = hashes.length - 1;
             for (int i = hash & mask; hashes[i] != 0; i = (i + 1) & mask) {
                 if (hashes[i] == hash) {
-                    out.add(base + deltas[i]);
+                    for (int k = 0; k < runs[i]; k++) {
+                        out.add(base + deltas[i] + k);
+                    }
                 }
             }
         }

@@ -1,0 +1,63 @@
+package io.telemetrybridge.query;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.Test;
+
+/** One partition's trace index: runs of a trace's consecutive spans are one entry, and lookups find every span. */
+class TraceIndexTest {
+
+    @Test
+    void runsGapsAndInterleavedTracesAreAllFound() {
+        TraceIndex.PartitionIndex index = new TraceIndex.PartitionIndex(100);
+        List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
+        // offsets 100-109: trace a x3, trace b x2, a record without key, trace a x2, trace c, trace b x2
+        String[] keys = {"a", "a", "a", "b", "b", null, "a", "a", "c", "b", "b"};
+        for (int i = 0; i < keys.length; i++) {
+            records.add(new ConsumerRecord<>("t", 0, 100 + i,
+                    keys[i] == null ? null : keys[i].getBytes(StandardCharsets.UTF_8), null));
+        }
+        index.addAll(records, 100 + keys.length);
+
+        assertThat(candidates(index, "a")).containsExactly(100L, 101L, 102L, 106L, 107L);
+        assertThat(candidates(index, "b")).containsExactly(103L, 104L, 109L, 110L);
+        assertThat(candidates(index, "c")).containsExactly(108L);
+        assertThat(candidates(index, "d")).isEmpty();
+        TraceIndex.Lookup l = index.lookup(TraceIndex.hash(bytes("a")));
+        assertThat(l.coveredFrom()).isEqualTo(100);
+        assertThat(l.coveredTo()).isEqualTo(111);
+    }
+
+    @Test
+    void aRunLongerThanOneEntryTakesSeveralAndARunAcrossPollsContinues() {
+        TraceIndex.PartitionIndex index = new TraceIndex.PartitionIndex(0);
+        int total = TraceIndex.Segment.MAX_RUN + 10;
+        List<ConsumerRecord<byte[], byte[]>> first = new ArrayList<>();
+        List<ConsumerRecord<byte[], byte[]>> second = new ArrayList<>();
+        for (int i = 0; i < total; i++) {
+            (i < total / 2 ? first : second).add(new ConsumerRecord<>("t", 0, i, bytes("long"), null));
+        }
+        index.addAll(first, total / 2);
+        index.addAll(second, total);
+        List<Long> found = candidates(index, "long");
+        assertThat(found).hasSize(total);
+        assertThat(found.get(0)).isZero();
+        assertThat(found.get(total - 1)).isEqualTo(total - 1L);
+    }
+
+    private static List<Long> candidates(TraceIndex.PartitionIndex index, String key) {
+        List<Long> out = new ArrayList<>();
+        for (long o : index.lookup(TraceIndex.hash(bytes(key))).candidates()) {
+            out.add(o);
+        }
+        return out;
+    }
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+}
