@@ -6,7 +6,7 @@
 # top methods by CPU samples (by thread, own time, including callees) and the top allocation sites (sampled
 # bytes by class and allocating frame). JAR=path profiles another build.
 #
-#   bench/profile.sh proto 16          # RUN_SECONDS=20 by default; KEEP_JFR=/tmp/x.jfr keeps the recording
+#   bench/profile.sh proto 16          # RUN_SECONDS=20, WARM_SECONDS=30 by default; KEEP_JFR=/tmp/x.jfr keeps the recording
 set -euo pipefail
 cd "$(dirname "$0")/.."
 enc=${1:-proto}; conns=${2:-16}
@@ -20,7 +20,7 @@ load() {
   [ "$1" = grpc ] && url="grpc://127.0.0.1:$grpc_port"
   java -cp "$jar" bench/OtlpLoad.java "$url" "$1" "$2" "$3" "$bootstrap" telemetry.traces "$bridge_pid"
 }
-load "$enc" "$conns" 10 >/dev/null
+load "$enc" "$conns" "${WARM_SECONDS:-30}" >/dev/null
 jcmd_ JFR.start name=bench settings=profile
 line=$(load "$enc" "$conns" "$RUN_SECONDS")
 echo "$line"

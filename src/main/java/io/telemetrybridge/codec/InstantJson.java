@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.deser.std.StdScalarDeserializer;
 import com.fasterxml.jackson.databind.ser.std.StdScalarSerializer;
 import com.fasterxml.jackson.datatype.jsr310.deser.InstantDeserializer;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -20,7 +21,7 @@ import java.time.LocalDate;
  * reader, so what is accepted, and every error message, stay the same. Written as {@code DateTimeFormatter
  * .ISO_INSTANT} writes it: UTC, a fraction of 3, 6 or 9 digits only when there is one.
  */
-final class InstantJson {
+public final class InstantJson {
 
     private InstantJson() {}
 
@@ -111,38 +112,47 @@ final class InstantJson {
     /** {@code value} as ISO_INSTANT writes it. */
     static String format(Instant value) {
         long seconds = value.getEpochSecond();
-        LocalDate date = LocalDate.ofEpochDay(Math.floorDiv(seconds, 86_400));
-        int year = date.getYear();
+        int year = LocalDate.ofEpochDay(Math.floorDiv(seconds, 86_400)).getYear();
         if (year < 0 || year > 9999) {
             return value.toString();
         }
-        int secondOfDay = (int) Math.floorMod(seconds, 86_400);
         int nanos = value.getNano();
         int fraction = nanos == 0 ? 0 : nanos % 1_000_000 == 0 ? 3 : nanos % 1000 == 0 ? 6 : 9;
-        char[] c = new char[20 + (fraction == 0 ? 0 : fraction + 1)];
-        put(c, 0, year, 4);
-        c[4] = '-';
-        put(c, 5, date.getMonthValue(), 2);
-        c[7] = '-';
-        put(c, 8, date.getDayOfMonth(), 2);
-        c[10] = 'T';
-        put(c, 11, secondOfDay / 3600, 2);
-        c[13] = ':';
-        put(c, 14, secondOfDay / 60 % 60, 2);
-        c[16] = ':';
-        put(c, 17, secondOfDay % 60, 2);
+        byte[] c = new byte[20 + (fraction == 0 ? 0 : fraction + 1)];
+        dateTime(c, seconds);
         if (fraction > 0) {
             c[19] = '.';
-            put(c, 20, fraction == 3 ? nanos / 1_000_000 : fraction == 6 ? nanos / 1000 : nanos, fraction);
+            digits(c, 20, fraction == 3 ? nanos / 1_000_000 : fraction == 6 ? nanos / 1000 : nanos, fraction);
         }
         c[c.length - 1] = 'Z';
-        return new String(c);
+        return new String(c, StandardCharsets.US_ASCII);
     }
 
-    /** Writes {@code value} as {@code width} decimal digits, zero-padded, at {@code at}. */
-    private static void put(char[] c, int at, int value, int width) {
+    /**
+     * Writes {@code yyyy-MM-ddTHH:mm:ss} (UTC, ISO 8601 / RFC 3339) for {@code epochSecond} as ASCII into
+     * {@code text[0..18]}, for years 0 to 9999 (the caller checks). Shared by the writers of timestamps into JSON
+     * records: java.time's formatters were a visible share of the CPU per record in profiles.
+     */
+    public static void dateTime(byte[] text, long epochSecond) {
+        LocalDate date = LocalDate.ofEpochDay(Math.floorDiv(epochSecond, 86_400));
+        int secondOfDay = (int) Math.floorMod(epochSecond, 86_400);
+        digits(text, 0, date.getYear(), 4);
+        text[4] = '-';
+        digits(text, 5, date.getMonthValue(), 2);
+        text[7] = '-';
+        digits(text, 8, date.getDayOfMonth(), 2);
+        text[10] = 'T';
+        digits(text, 11, secondOfDay / 3600, 2);
+        text[13] = ':';
+        digits(text, 14, secondOfDay / 60 % 60, 2);
+        text[16] = ':';
+        digits(text, 17, secondOfDay % 60, 2);
+    }
+
+    /** {@code value} (0 or more) as {@code width} ASCII decimal digits, zero-padded, at {@code text[at]}. */
+    public static void digits(byte[] text, int at, int value, int width) {
         for (int k = at + width - 1; k >= at; k--) {
-            c[k] = (char) ('0' + value % 10);
+            text[k] = (byte) ('0' + value % 10);
             value /= 10;
         }
     }

@@ -34,7 +34,8 @@ import java.util.concurrent.ConcurrentHashMap;
  *   <li>64-bit integers arrive as decimal strings or JSON numbers and are kept exact;</li>
  *   <li>enums are integers (names are tolerated);</li>
  *   <li>field names are lowerCamelCase; the proto (snake_case) names are accepted too;</li>
- *   <li>unknown fields are ignored; {@code null} means "not set".</li>
+ *   <li>unknown fields are ignored; {@code null} means "not set";</li>
+ *   <li>a field is given once: a repeated key, or the JSON and the proto name of one field, is refused.</li>
  * </ul>
  * Everything else is proto3 JSON (other {@code bytes} fields are base64). Nesting deeper than the configured
  * limit is refused before it can exhaust the stack. Works over the message descriptors, so the model itself is
@@ -53,14 +54,14 @@ public final class OtlpJsonReader {
      * type) look at the field's features on every call, a visible share of OTLP/JSON's CPU in profiles.
      */
     private record Field(FieldDescriptor descriptor, FieldDescriptor.JavaType javaType, boolean unsigned,
-            boolean repeated, OneofDescriptor oneof, Integer hexIdLength) {
+            boolean repeated, OneofDescriptor oneof, Integer hexIdLength, long bit) {
         static Field of(FieldDescriptor f) {
             boolean unsigned = switch (f.getType()) {
                 case UINT32, FIXED32, UINT64, FIXED64 -> true;
                 default -> false;
             };
             return new Field(f, f.getJavaType(), unsigned, f.isRepeated(), f.getContainingOneof(),
-                    HEX_ID_FIELDS.get(f.getName()));
+                    HEX_ID_FIELDS.get(f.getName()), 1L << f.getIndex());
         }
     }
 
@@ -106,8 +107,8 @@ public final class OtlpJsonReader {
                         // that would blame the nesting).
                         .maxStringLength(Integer.MAX_VALUE).maxNumberLength(Integer.MAX_VALUE)
                         .maxNameLength(Integer.MAX_VALUE).maxDocumentLength(-1).build())
-                // A repeated key would silently replace the first value.
-                .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+                // A repeated key of a known field is refused while reading (readObject); unknown ones are skipped.
+                .disable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
                 .build();
     }
 
@@ -151,9 +152,19 @@ public final class OtlpJsonReader {
 
     private void readObject(JsonParser p, Message.Builder builder, At path) throws IOException {
         Map<String, Field> fields = fieldsOf(builder.getDescriptorForType());
+        // Fields read so far, by Field.bit: a second value would silently replace the first. (Jackson's own
+        // duplicate detection hashes every key of every object, a tenth of the CPU of reading OTLP/JSON.)
+        long seen = 0;
         for (String name = p.nextFieldName(); name != null; name = p.nextFieldName()) {
             JsonToken token = p.nextToken();
             Field field = fields.get(name);
+            if (field != null) {
+                if ((seen & field.bit()) != 0) {
+                    throw new InvalidInputException(path.field(name).toString(), "Duplicate field '" + name
+                            + "' (a field is given once, by its JSON name or its proto name)");
+                }
+                seen |= field.bit();
+            }
             if (field == null || token == JsonToken.VALUE_NULL) {
                 p.skipChildren();
                 continue;
@@ -393,7 +404,15 @@ public final class OtlpJsonReader {
 
     /** JSON name and proto name of every field of {@code type}. */
     private static Map<String, Field> fieldsOf(Descriptor type) {
+        Map<String, Field> known = FIELDS.get(type);
+        if (known != null) {
+            return known;
+        }
         return FIELDS.computeIfAbsent(type, d -> {
+            if (d.getFields().size() > 64) {
+                // Field.bit marks a field in one long; no OTLP message comes near.
+                throw new IllegalStateException(d.getFullName() + " has more than 64 fields");
+            }
             Map<String, Field> byName = new HashMap<>();
             for (FieldDescriptor f : d.getFields()) {
                 Field field = Field.of(f);
