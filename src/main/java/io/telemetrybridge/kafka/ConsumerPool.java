@@ -39,8 +39,6 @@ public final class ConsumerPool implements AutoCloseable {
     private final Map<Consumer<byte[], byte[]>, KafkaClientMetrics> meters = new HashMap<>();
     private final Supplier<MeterRegistry> registry;
     private volatile boolean closed;
-    private static final int KEYS_FETCH_MIN_BYTES = 256 * 1024;
-    private static final int KEYS_FETCH_WAIT_MS = 200;
 
     /**
      * @param kafka    client settings (bootstrap servers, security); group and commit settings are ours
@@ -139,16 +137,11 @@ public final class ConsumerPool implements AutoCloseable {
     /**
      * Like {@link #dedicated}, for a reader of keys and offsets only: record values read as null. The trace
      * index tails every record the bridge writes; copying each value out of the fetched batch was a tenth of
-     * the bridge's allocation under load (bench/profile.sh). It follows the partitions' end, where the pool's
-     * short fetch wait made one small fetch per few records written; it asks for {@value #KEYS_FETCH_MIN_BYTES}
-     * bytes, or whatever came within {@value #KEYS_FETCH_WAIT_MS} ms. (A reader of the index scans what it
-     * does not cover yet, so the wait delays no answer.)
+     * the bridge's allocation under load (bench/profile.sh).
      */
     public Consumer<byte[], byte[]> keysOnly(String clientId) {
         Map<String, Object> c = new HashMap<>(config);
         c.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
-        c.put(ConsumerConfig.FETCH_MIN_BYTES_CONFIG, KEYS_FETCH_MIN_BYTES);
-        c.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, KEYS_FETCH_WAIT_MS);
         return new KafkaConsumer<>(c, new ByteArrayDeserializer(), new Deserializer<byte[]>() {
             @Override
             public byte[] deserialize(String topic, byte[] data) {
