@@ -11,6 +11,7 @@
 # same broker, and prints each rate as a ratio of it.
 #
 #   bench/run.sh                      # 10 s per run; RUN_SECONDS=30 bench/run.sh for steadier figures
+#                                     # (WARM_SECONDS=5 for the warm-up of the runs before 2026-12-02)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -29,10 +30,13 @@ load() {
 
 echo "== machine: $(nproc) cores, $(java -version 2>&1 | head -1), run length ${RUN_SECONDS} s"
 java -cp "$jar" bench/OtlpLoad.java --sizes
-echo "== warm-up (not reported)"
-load proto 4 5 >/dev/null
-load json 4 5 >/dev/null
-load grpc 4 5 >/dev/null
+# The JIT compiles for about a minute under this load: with 5 s per encoding, the compiler threads still took
+# 11-14% of the bridge's CPU during the first runs reported (bench/threads.py), which are meant to be steady.
+WARM_SECONDS=${WARM_SECONDS:-20}
+echo "== warm-up (not reported): ${WARM_SECONDS} s per encoding"
+load proto 4 "$WARM_SECONDS" >/dev/null
+load json 4 "$WARM_SECONDS" >/dev/null
+load grpc 4 "$WARM_SECONDS" >/dev/null
 echo "== bridge: OTLP/HTTP /v1/traces (proto, json) and OTLP/gRPC TraceService/Export (grpc) -> telemetry.traces (json records)"
 results=()
 for enc in proto json grpc; do
