@@ -16,6 +16,11 @@ import com.google.protobuf.Message;
 import io.telemetrybridge.error.InvalidInputException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.invoke.CallSite;
+import java.lang.invoke.LambdaMetafactory;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.lang.reflect.Method;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.util.Base64;
@@ -23,6 +28,7 @@ import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiConsumer;
 
 /**
  * Reads OTLP/JSON into the generated OTLP protobuf messages, following the OTLP specification's "JSON Protobuf
@@ -47,22 +53,112 @@ public final class OtlpJsonReader {
     private static final Map<String, Integer> HEX_ID_FIELDS = Map.of(
             "trace_id", 16, "span_id", 8, "parent_span_id", 8);
 
-    private static final Map<Descriptor, Map<String, Field>> FIELDS = new ConcurrentHashMap<>();
+    /** Fields by JSON and proto name, per generated builder class (the setters below belong to that class). */
+    private static final Map<Class<?>, Map<String, Field>> FIELDS = new ConcurrentHashMap<>();
 
     /**
-     * What reading a field needs, taken from its descriptor once: protobuf 4's descriptor getters (type, java
-     * type) look at the field's features on every call, a visible share of OTLP/JSON's CPU in profiles.
+     * What reading a field needs, taken from its descriptor and its builder class once: protobuf 4's descriptor
+     * getters (type, java type) look at the field's features on every call, and its reflective {@code setField},
+     * {@code addRepeatedField}, {@code hasOneof} and {@code newBuilderForField} were half of the CPU of reading
+     * OTLP/JSON in profiles (async-profiler, bench/profile.sh). So a field is set through the generated setter
+     * itself ({@code setName}, {@code addAttributes}, {@code setKindValue}), bound once ({@link #generatedSetter}), a
+     * message field's builder comes from its default instance, and a oneof is checked with bits.
+     *
+     * @param bit       this field's bit in a message's fields read so far (1 &lt;&lt; index)
+     * @param oneofBits the bits of every member of this field's oneof (0: in none)
+     * @param prototype a message field's default instance (null for other fields)
+     * @param setter    the builder's own setter (adder for a repeated field), or null: reflection then
      */
     private record Field(FieldDescriptor descriptor, FieldDescriptor.JavaType javaType, boolean unsigned,
-            boolean repeated, OneofDescriptor oneof, Integer hexIdLength, long bit) {
-        static Field of(FieldDescriptor f) {
+            boolean repeated, OneofDescriptor oneof, Integer hexIdLength, long bit, long oneofBits,
+            Message prototype, BiConsumer<Object, Object> setter) {
+
+        static Field of(Message.Builder builder, FieldDescriptor f) {
             boolean unsigned = switch (f.getType()) {
                 case UINT32, FIXED32, UINT64, FIXED64 -> true;
                 default -> false;
             };
+            long oneofBits = 0;
+            if (f.getContainingOneof() != null) {
+                for (FieldDescriptor member : f.getContainingOneof().getFields()) {
+                    oneofBits |= 1L << member.getIndex();
+                }
+            }
+            Message prototype = f.getJavaType() == FieldDescriptor.JavaType.MESSAGE
+                    ? builder.newBuilderForField(f).getDefaultInstanceForType() : null;
             return new Field(f, f.getJavaType(), unsigned, f.isRepeated(), f.getContainingOneof(),
-                    HEX_ID_FIELDS.get(f.getName()), 1L << f.getIndex());
+                    HEX_ID_FIELDS.get(f.getName()), 1L << f.getIndex(), oneofBits, prototype,
+                    generatedSetter(builder.getClass(), f, prototype));
         }
+
+        /** Sets (or, repeated, adds) {@code value} as {@link OtlpJsonReader#value} read it. */
+        void set(Message.Builder builder, Object value) {
+            if (setter != null) {
+                setter.accept(builder, javaType == FieldDescriptor.JavaType.ENUM
+                        ? (Object) ((EnumValueDescriptor) value).getNumber() : value);
+            } else if (repeated) {
+                builder.addRepeatedField(descriptor, value);
+            } else {
+                builder.setField(descriptor, value);
+            }
+        }
+
+        /** A new builder for this message field's type. */
+        Message.Builder newBuilder(Message.Builder parent) {
+            return prototype != null ? prototype.newBuilderForType() : parent.newBuilderForField(descriptor);
+        }
+    }
+
+    /**
+     * The generated builder's setter of {@code f} ({@code setX}, {@code addX}; {@code setXValue} for an enum, which
+     * keeps unknown numbers as proto3's open enums do) as a function (builder, boxed value); null when the class has
+     * none by protobuf-java's naming (a dynamic message, say), and the field is then set by reflection.
+     */
+    private static BiConsumer<Object, Object> generatedSetter(Class<?> builderClass, FieldDescriptor f, Message prototype) {
+        Class<?> type = switch (f.getJavaType()) {
+            case INT, ENUM -> int.class;
+            case LONG -> long.class;
+            case FLOAT -> float.class;
+            case DOUBLE -> double.class;
+            case BOOLEAN -> boolean.class;
+            case STRING -> String.class;
+            case BYTE_STRING -> ByteString.class;
+            case MESSAGE -> prototype.getClass();
+        };
+        String name = (f.isRepeated() ? "add" : "set") + camelCase(f.getName())
+                + (f.getJavaType() == FieldDescriptor.JavaType.ENUM ? "Value" : "");
+        try {
+            Method method = builderClass.getMethod(name, type);
+            MethodHandles.Lookup lookup = MethodHandles.lookup();
+            MethodType boxed = MethodType.methodType(void.class, builderClass, MethodType.methodType(type).wrap()
+                    .returnType());
+            CallSite site = LambdaMetafactory.metafactory(lookup, "accept", MethodType.methodType(BiConsumer.class),
+                    MethodType.methodType(void.class, Object.class, Object.class), lookup.unreflect(method), boxed);
+            @SuppressWarnings("unchecked")
+            BiConsumer<Object, Object> setter = (BiConsumer<Object, Object>) site.getTarget().invoke();
+            return setter;
+        } catch (Throwable e) {
+            return null;
+        }
+    }
+
+    /** protobuf-java's accessor name of a field: {@code parent_span_id} -&gt; {@code ParentSpanId}. */
+    static String camelCase(String protoName) {
+        StringBuilder out = new StringBuilder(protoName.length());
+        boolean upper = true;
+        for (int i = 0; i < protoName.length(); i++) {
+            char c = protoName.charAt(i);
+            if (c == '_') {
+                upper = true;
+            } else if (Character.isDigit(c)) {
+                out.append(c);
+                upper = true;
+            } else {
+                out.append(upper ? Character.toUpperCase(c) : c);
+                upper = false;
+            }
+        }
+        return out.toString();
     }
 
     /**
@@ -151,10 +247,12 @@ public final class OtlpJsonReader {
     }
 
     private void readObject(JsonParser p, Message.Builder builder, At path) throws IOException {
-        Map<String, Field> fields = fieldsOf(builder.getDescriptorForType());
+        Map<String, Field> fields = fieldsOf(builder);
         // Fields read so far, by Field.bit: a second value would silently replace the first. (Jackson's own
         // duplicate detection hashes every key of every object, a tenth of the CPU of reading OTLP/JSON.)
         long seen = 0;
+        // Singular fields set (not null), for the oneof check.
+        long set = 0;
         for (String name = p.nextFieldName(); name != null; name = p.nextFieldName()) {
             JsonToken token = p.nextToken();
             Field field = fields.get(name);
@@ -176,16 +274,17 @@ public final class OtlpJsonReader {
                 }
                 int i = 0;
                 while (p.nextToken() != JsonToken.END_ARRAY) {
-                    builder.addRepeatedField(field.descriptor(), value(p, builder, field, fieldPath.item(i++)));
+                    field.set(builder, value(p, builder, field, fieldPath.item(i++)));
                 }
             } else {
                 // proto3 JSON: one member of a oneof, once (a second would silently replace the first).
-                if (field.oneof() != null && builder.hasOneof(field.oneof())) {
+                if ((set & field.oneofBits()) != 0) {
                     throw new InvalidInputException(fieldPath.toString(), "only one of "
                             + field.oneof().getFields().stream().map(FieldDescriptor::getJsonName)
                             .toList() + " may be set");
                 }
-                builder.setField(field.descriptor(), value(p, builder, field, fieldPath));
+                field.set(builder, value(p, builder, field, fieldPath));
+                set |= field.bit();
             }
         }
     }
@@ -198,7 +297,7 @@ public final class OtlpJsonReader {
                 if (t != JsonToken.START_OBJECT) {
                     throw new InvalidInputException(at.toString(), "expected an object");
                 }
-                Message.Builder child = parent.newBuilderForField(field.descriptor());
+                Message.Builder child = field.newBuilder(parent);
                 readObject(p, child, at);
                 return child.build();
             }
@@ -402,25 +501,32 @@ public final class OtlpJsonReader {
         }
     }
 
-    /** JSON name and proto name of every field of {@code type}. */
-    private static Map<String, Field> fieldsOf(Descriptor type) {
-        Map<String, Field> known = FIELDS.get(type);
+    /** JSON name and proto name of every field of {@code builder}'s message. */
+    private static Map<String, Field> fieldsOf(Message.Builder builder) {
+        Map<String, Field> known = FIELDS.get(builder.getClass());
         if (known != null) {
             return known;
         }
-        return FIELDS.computeIfAbsent(type, d -> {
+        return FIELDS.computeIfAbsent(builder.getClass(), c -> {
+            Descriptor d = builder.getDescriptorForType();
             if (d.getFields().size() > 64) {
                 // Field.bit marks a field in one long; no OTLP message comes near.
                 throw new IllegalStateException(d.getFullName() + " has more than 64 fields");
             }
+            // A HashMap rather than Map.copyOf: its lookup is a mask, not a division (a visible share in profiles).
             Map<String, Field> byName = new HashMap<>();
             for (FieldDescriptor f : d.getFields()) {
-                Field field = Field.of(f);
+                Field field = Field.of(builder, f);
                 byName.put(f.getName(), field);
                 byName.put(f.getJsonName(), field);
             }
-            return Map.copyOf(byName);
+            return byName;
         });
+    }
+
+    /** Whether {@code field} of {@code builder}'s message is set through the generated setter (for tests). */
+    static boolean setsDirectly(Message.Builder builder, FieldDescriptor field) {
+        return fieldsOf(builder).get(field.getName()).setter() != null;
     }
 
     /** {@code true} for the bytes fields OTLP/JSON writes as hex (trace and span ids). */

@@ -183,4 +183,52 @@ class OtlpJsonReaderTest {
                 json.getBytes(StandardCharsets.UTF_8)), ExportTraceServiceRequest.newBuilder()).build();
         assertThat(read.getResourceSpans(0).getSchemaUrl()).isEqualTo("s");
     }
+
+    /** One member of a oneof at most; a member given as null is not set, so another may follow it. */
+    @Test
+    void oneMemberOfAOneof() throws Exception {
+        String nullFirst = "{\"resourceLogs\":[{\"scopeLogs\":[{\"logRecords\":[{\"body\":"
+                + "{\"stringValue\":null,\"intValue\":\"5\"}}]}]}]}";
+        ExportLogsServiceRequest read = (ExportLogsServiceRequest) READER.read(new ByteArrayInputStream(
+                nullFirst.getBytes(StandardCharsets.UTF_8)), ExportLogsServiceRequest.newBuilder()).build();
+        assertThat(read.getResourceLogs(0).getScopeLogs(0).getLogRecords(0).getBody())
+                .isEqualTo(AnyValue.newBuilder().setIntValue(5).build());
+        String two = "{\"resourceLogs\":[{\"scopeLogs\":[{\"logRecords\":[{\"body\":"
+                + "{\"stringValue\":\"a\",\"boolValue\":true}}]}]}]}";
+        assertThatThrownBy(() -> READER.read(new ByteArrayInputStream(two.getBytes(StandardCharsets.UTF_8)),
+                ExportLogsServiceRequest.newBuilder()))
+                .isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("resourceLogs[0].scopeLogs[0].logRecords[0].body.boolValue")
+                .hasMessageContaining("only one of");
+    }
+
+    /**
+     * Every field of every message the three export requests can hold is set through its generated setter, not
+     * protobuf's reflection (a name the accessor naming misses would fall back silently, and cost the CPU again).
+     */
+    @Test
+    void everyOtlpFieldHasItsGeneratedSetter() {
+        java.util.Set<String> visited = new java.util.HashSet<>();
+        java.util.List<String> reflective = new java.util.ArrayList<>();
+        java.util.ArrayDeque<Message.Builder> todo = new java.util.ArrayDeque<>(java.util.List.of(
+                ExportTraceServiceRequest.newBuilder(), ExportMetricsServiceRequest.newBuilder(),
+                ExportLogsServiceRequest.newBuilder()));
+        while (!todo.isEmpty()) {
+            Message.Builder b = todo.poll();
+            if (!visited.add(b.getDescriptorForType().getFullName())) {
+                continue;
+            }
+            for (com.google.protobuf.Descriptors.FieldDescriptor f : b.getDescriptorForType().getFields()) {
+                if (!OtlpJsonReader.setsDirectly(b, f)) {
+                    reflective.add(f.getFullName());
+                }
+                if (f.getJavaType() == com.google.protobuf.Descriptors.FieldDescriptor.JavaType.MESSAGE) {
+                    todo.add(b.newBuilderForField(f));
+                }
+            }
+        }
+        assertThat(visited).contains("opentelemetry.proto.common.v1.AnyValue",
+                "opentelemetry.proto.metrics.v1.ExponentialHistogramDataPoint.Buckets");
+        assertThat(reflective).isEmpty();
+    }
 }
