@@ -2,7 +2,6 @@ package io.telemetrybridge.codec;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.core.JacksonException;
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.exc.StreamReadException;
 import com.fasterxml.jackson.databind.DatabindException;
 import com.fasterxml.jackson.databind.JsonMappingException;
@@ -86,30 +85,19 @@ public final class SeedReader {
         } catch (DatabindException e) {
             throw translate((JsonMappingException) e);
         } catch (JacksonException e) {
-            throw new InvalidInputException("", malformed(e));
+            throw new InvalidInputException("", JsonSyntax.malformed(e));
         } catch (IOException e) {
             throw new InvalidInputException("", "unreadable body: " + e.getMessage());
         }
     }
 
-    /** "malformed JSON: <what> at line L, column C", without Jackson's source excerpts. */
-    private static String malformed(JacksonException e) {
-        String what = ((JsonProcessingException) e).getOriginalMessage();
-        what = what.replaceAll("\\s*\\(start marker at \\[Source:[^\\]]*][^)]*\\)", "")
-                .replaceAll("\\s*\\[Source:[^\\]]*]", "");
-        int newline = what.indexOf('\n');
-        what = newline < 0 ? what : what.substring(0, newline);
-        String where = e.getLocation() == null ? ""
-                : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
-        return "malformed JSON: " + what.trim() + where;
-    }
 
     /** Turns Jackson's binding error into our path + reason, without Java class names. */
     static InvalidInputException translate(JsonMappingException e) {
         String path = path(e.getPath());
         String reason;
         if (e.getCause() instanceof StreamReadException parse) {
-            reason = malformed(parse);
+            reason = JsonSyntax.malformed(parse);
         } else if (e instanceof InvalidFormatException f && f.getTargetType() != null && f.getTargetType().isEnum()) {
             reason = "expected one of " + enumNames(f.getTargetType()) + ", got " + quoted(f.getValue());
         } else if (e instanceof InvalidFormatException f) {

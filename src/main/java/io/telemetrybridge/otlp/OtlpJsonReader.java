@@ -13,6 +13,7 @@ import com.google.protobuf.Descriptors.EnumValueDescriptor;
 import com.google.protobuf.Descriptors.FieldDescriptor;
 import com.google.protobuf.Descriptors.OneofDescriptor;
 import com.google.protobuf.Message;
+import io.telemetrybridge.codec.JsonSyntax;
 import io.telemetrybridge.error.InvalidInputException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -231,19 +232,10 @@ public final class OtlpJsonReader {
             throw new InvalidInputException("", "JSON nested too deeply: more than " + maxDepth
                     + " levels of objects and arrays (bridge.otlp.max-json-depth)");
         } catch (JacksonException e) {
-            throw new InvalidInputException("", "malformed JSON: " + e.getOriginalMessage() + location(p(e)));
+            throw new InvalidInputException("", JsonSyntax.malformed(e));
         } catch (IOException e) {
             throw new InvalidInputException("", "unreadable body: " + e.getMessage());
         }
-    }
-
-    private static JsonParser p(JacksonException e) {
-        return e.getProcessor() instanceof JsonParser parser ? parser : null;
-    }
-
-    private static String location(JsonParser p) {
-        return p == null ? "" : " at line " + p.currentLocation().getLineNr() + ", column "
-                + p.currentLocation().getColumnNr();
     }
 
     private void readObject(JsonParser p, Message.Builder builder, At path) throws IOException {

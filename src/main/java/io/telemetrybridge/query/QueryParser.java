@@ -1,6 +1,7 @@
 package io.telemetrybridge.query;
 
 import com.fasterxml.jackson.core.JacksonException;
+import io.telemetrybridge.codec.JsonSyntax;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -113,21 +114,12 @@ public final class QueryParser {
         try {
             return reader.readTree(body);
         } catch (JacksonException e) {
-            throw new InvalidInputException("", malformed(e));
+            throw new InvalidInputException("", JsonSyntax.malformed(e));
         } catch (IOException e) {
             throw new InvalidInputException("", "unreadable body");
         }
     }
 
-    /** The parser's own words, without the source excerpt Jackson appends. */
-    private static String malformed(JacksonException e) {
-        String what = e.getOriginalMessage() == null ? "syntax error" : e.getOriginalMessage();
-        int newline = what.indexOf('\n');
-        what = newline < 0 ? what : what.substring(0, newline);
-        String where = e.getLocation() == null || e.getLocation().getLineNr() < 0 ? ""
-                : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
-        return "malformed JSON: " + what.replaceAll("\\s*\\[Source:[^\\]]*]", "").trim() + where;
-    }
 
     private static FieldFilter filter(JsonNode node, String path) {
         try {

@@ -231,4 +231,17 @@ class OtlpJsonReaderTest {
                 "opentelemetry.proto.metrics.v1.ExponentialHistogramDataPoint.Buckets");
         assertThat(reflective).isEmpty();
     }
+
+    /** A syntax error names the line and column, in the parser's words, without Jackson's source excerpts. */
+    @Test
+    void truncatedJsonIsNamedPlainly() {
+        String json = "{\"resourceSpans\":[{\"scopeSpans\":[";
+        assertThatThrownBy(() -> READER.read(new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8)),
+                ExportTraceServiceRequest.newBuilder()))
+                .isInstanceOf(InvalidInputException.class)
+                .hasMessageStartingWith("malformed JSON: Unexpected end-of-input")
+                .hasMessageContaining("at line 1, column ")
+                .hasMessageNotContaining("Source:")
+                .hasMessageNotContaining("REDACTED");
+    }
 }
