@@ -2,6 +2,8 @@ package io.telemetrybridge.codec;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.exc.StreamReadException;
 import com.fasterxml.jackson.databind.DatabindException;
 import com.fasterxml.jackson.databind.JsonMappingException;
@@ -34,13 +36,17 @@ public final class SeedReader {
             Signal.TRACES, TelemetryBatch.Traces.class,
             Signal.LOGS, TelemetryBatch.Logs.class);
 
+    private static final JsonParser.Feature STRICT_DUPLICATES =
+            StreamReadFeature.STRICT_DUPLICATE_DETECTION.mappedFeature();
+
     private final Map<Signal, ObjectReader> batchReaders = new EnumMap<>(Signal.class);
     private final Map<Signal, ObjectReader> itemReaders = new EnumMap<>(Signal.class);
 
     public SeedReader(ObjectMapper mapper) {
         for (Signal signal : Signal.values()) {
-            batchReaders.put(signal, mapper.readerFor(BATCH_TYPES.get(signal)));
-            itemReaders.put(signal, mapper.readerFor(signal.itemType()));
+            // A key given twice is refused: Jackson would otherwise keep the last value without a word.
+            batchReaders.put(signal, mapper.readerFor(BATCH_TYPES.get(signal)).with(STRICT_DUPLICATES));
+            itemReaders.put(signal, mapper.readerFor(signal.itemType()).with(STRICT_DUPLICATES));
         }
     }
 

@@ -146,6 +146,18 @@ class SeedReaderTest {
                         + "column 8");
     }
 
+    /** A key given twice would silently replace the first value: refused, in batches and in single items. */
+    @Test
+    void rejectsAKeyGivenTwice() {
+        assertThatThrownBy(() -> reader.readBatch(Signal.METRICS, ("{\"id\":\"6f1c2a52-8a39-4d8e-9e36-3d0f7f2b6a11\",\"metrics\":[],\"metrics\":[]}")
+                .getBytes(StandardCharsets.UTF_8)))
+                .isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("Duplicate field 'metrics'");
+        assertThatThrownBy(() -> reader.readItem(Signal.LOGS, "{\"message\":\"a\",\"message\":\"b\"}"))
+                .isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("Duplicate field 'message'");
+    }
+
     @Test
     void emptyBatchHasNoItems() {
         String batch = "{\"id\":\"0b4f5a3e-6f0c-4d5e-8f7a-1b2c3d4e5f60\",\"timestamp\":\"2025-01-01T00:00:00Z\",\"metrics\":[]}";
