@@ -32,8 +32,10 @@ import java.util.concurrent.ConcurrentHashMap;
  *       numbers in their JSON text ({@code "true"}, {@code "42"}, {@code "1.5"}), arrays and key-value lists as
  *       compact JSON text, bytes as base64. Nothing is dropped.</li>
  * </ul>
- * Not thread-safe: one instance per request, reused for each of its records (a generator and a buffer per record
- * were a visible share of the allocation per record in profiles, bench/profile.sh).
+ * Not thread-safe: one instance per thread ({@link #ofThread}), reused for each record (a generator and a buffer
+ * per record were a visible share of the allocation per record in profiles, bench/profile.sh), and for each
+ * request: routing that gives every span its own key splits a request into one part per span, and a generator
+ * and a rendered resource per part were half of the CPU of the rules runs of bench/run.sh.
  */
 final class JsonOut implements AutoCloseable {
 
@@ -44,7 +46,18 @@ final class JsonOut implements AutoCloseable {
     private static final int MAX_NAMES = 512;
     private static final Map<String, SerializableString> NAMES = new ConcurrentHashMap<>();
 
+    /** A value longer than this retires its thread's instance: the buffer would keep that size for good. */
+    private static final int REUSE_MAX_BYTES = 64 * 1024;
+    private static final ThreadLocal<JsonOut> OF_THREAD = new ThreadLocal<>();
+
     private final ByteArrayOutputStream bytes = new ByteArrayOutputStream(1024);
+    private boolean reusable = true;
+    /** The last {@link #context} rendered and what it was rendered from (compared by identity). */
+    private SerializableString context;
+    private Resource contextResource;
+    private String contextResourceSchemaUrl;
+    private InstrumentationScope contextScope;
+    private String contextScopeSchemaUrl;
     final JsonGenerator g;
     private byte[] hexScratch = new byte[32];
     private final byte[] timeScratch = new byte[TIME_LENGTH];
@@ -61,18 +74,28 @@ final class JsonOut implements AutoCloseable {
         g.setRootValueSeparator(null);
     }
 
+    /**
+     * This thread's instance, between records. A new one when the last use ended inside a record (an exception
+     * while writing it) or wrote a value over {@value #REUSE_MAX_BYTES} bytes.
+     */
+    static JsonOut ofThread() {
+        JsonOut out = OF_THREAD.get();
+        if (out == null || !out.reusable || !out.g.getOutputContext().inRoot() || out.bytes.size() != 0) {
+            out = new JsonOut();
+            OF_THREAD.set(out);
+        }
+        return out;
+    }
+
     /** The value written since the last call (one complete JSON object); the buffer is ready for the next. */
     byte[] next() throws IOException {
         g.flush();
         byte[] value = bytes.toByteArray();
         bytes.reset();
+        if (value.length > REUSE_MAX_BYTES) {
+            reusable = false;
+        }
         return value;
-    }
-
-    /** The last value, and the generator's buffers handed back: for a single use. */
-    byte[] finish() throws IOException {
-        g.close();
-        return bytes.toByteArray();
     }
 
     @Override
@@ -207,19 +230,28 @@ final class JsonOut implements AutoCloseable {
     /**
      * The closing fields every record of one scope shares ({@code service_name}, {@code resource},
      * {@code scope}), rendered once per scope as raw JSON that starts with the separating comma: a request of
-     * 100 spans renders its resource once, not 100 times.
+     * 100 spans renders its resource once, not 100 times, and the parts routing cut from one request, which share
+     * their resource and scope messages, render them once too. Called between records.
      */
-    static SerializableString context(Resource resource, String resourceSchemaUrl, InstrumentationScope scope,
+    SerializableString context(Resource resource, String resourceSchemaUrl, InstrumentationScope scope,
             String scopeSchemaUrl) throws IOException {
-        JsonOut out = new JsonOut();
-        out.g.writeStartObject();
-        out.text("service_name", attribute(resource.getAttributesList(), "service.name"));
-        out.resource(resource, resourceSchemaUrl);
-        out.scope(scope, scopeSchemaUrl);
-        out.g.writeEndObject();
-        String object = new String(out.finish(), StandardCharsets.UTF_8);
+        if (context != null && resource == contextResource && scope == contextScope
+                && resourceSchemaUrl.equals(contextResourceSchemaUrl) && scopeSchemaUrl.equals(contextScopeSchemaUrl)) {
+            return context;
+        }
+        g.writeStartObject();
+        text("service_name", attribute(resource.getAttributesList(), "service.name"));
+        resource(resource, resourceSchemaUrl);
+        scope(scope, scopeSchemaUrl);
+        g.writeEndObject();
+        String object = new String(next(), StandardCharsets.UTF_8);
         // Kept as UTF-8 bytes: written raw into every record of the scope, it was encoded again for each.
-        return new SerializedString("," + object.substring(1, object.length() - 1));
+        context = new SerializedString("," + object.substring(1, object.length() - 1));
+        contextResource = resource;
+        contextResourceSchemaUrl = resourceSchemaUrl;
+        contextScope = scope;
+        contextScopeSchemaUrl = scopeSchemaUrl;
+        return context;
     }
 
     /** Appends a fragment made by {@link #context} and closes the record. */

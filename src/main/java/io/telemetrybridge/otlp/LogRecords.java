@@ -28,17 +28,16 @@ final class LogRecords {
 
     static List<KeyedRecord> encode(ExportLogsServiceRequest request) throws IOException {
         List<KeyedRecord> records = new ArrayList<>();
-        try (JsonOut out = new JsonOut()) {
-            for (ResourceLogs rl : request.getResourceLogsList()) {
-                String key = RecordKeys.resource(rl.getResource());
-                for (ScopeLogs sl : rl.getScopeLogsList()) {
-                    SerializableString context = JsonOut.context(rl.getResource(), rl.getSchemaUrl(), sl.getScope(),
-                            sl.getSchemaUrl());
-                    for (LogRecord log : sl.getLogRecordsList()) {
-                        write(out, log);
-                        out.closeWith(context);
-                        records.add(new KeyedRecord(key, out.next()));
-                    }
+        JsonOut out = JsonOut.ofThread();
+        for (ResourceLogs rl : request.getResourceLogsList()) {
+            String key = RecordKeys.resource(rl.getResource());
+            for (ScopeLogs sl : rl.getScopeLogsList()) {
+                SerializableString context = out.context(rl.getResource(), rl.getSchemaUrl(), sl.getScope(),
+                        sl.getSchemaUrl());
+                for (LogRecord log : sl.getLogRecordsList()) {
+                    write(out, log);
+                    out.closeWith(context);
+                    records.add(new KeyedRecord(key, out.next()));
                 }
             }
         }

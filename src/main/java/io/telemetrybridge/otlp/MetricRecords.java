@@ -43,9 +43,8 @@ final class MetricRecords {
 
     static List<KeyedRecord> encode(ExportMetricsServiceRequest request) throws IOException {
         List<KeyedRecord> records = new ArrayList<>();
-        try (JsonOut out = new JsonOut()) {
-            encode(request, out, records);
-        }
+        JsonOut out = JsonOut.ofThread();
+        encode(request, out, records);
         return records;
     }
 
@@ -54,7 +53,7 @@ final class MetricRecords {
         for (ResourceMetrics rm : request.getResourceMetricsList()) {
             String key = RecordKeys.resource(rm.getResource());
             for (ScopeMetrics sm : rm.getScopeMetricsList()) {
-                SerializableString context = JsonOut.context(rm.getResource(), rm.getSchemaUrl(), sm.getScope(), sm.getSchemaUrl());
+                SerializableString context = out.context(rm.getResource(), rm.getSchemaUrl(), sm.getScope(), sm.getSchemaUrl());
                 for (Metric metric : sm.getMetricsList()) {
                     Context c = new Context(key, context, metric, out);
                     switch (metric.getDataCase()) {

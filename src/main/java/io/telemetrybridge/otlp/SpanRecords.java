@@ -24,16 +24,15 @@ final class SpanRecords {
 
     static List<KeyedRecord> encode(ExportTraceServiceRequest request) throws IOException {
         List<KeyedRecord> records = new ArrayList<>();
-        try (JsonOut out = new JsonOut()) {
-            for (ResourceSpans rs : request.getResourceSpansList()) {
-                for (ScopeSpans ss : rs.getScopeSpansList()) {
-                    SerializableString context = JsonOut.context(rs.getResource(), rs.getSchemaUrl(), ss.getScope(),
-                            ss.getSchemaUrl());
-                    for (Span span : ss.getSpansList()) {
-                        write(out, span);
-                        out.closeWith(context);
-                        records.add(new KeyedRecord(RecordKeys.trace(span.getTraceId()), out.next()));
-                    }
+        JsonOut out = JsonOut.ofThread();
+        for (ResourceSpans rs : request.getResourceSpansList()) {
+            for (ScopeSpans ss : rs.getScopeSpansList()) {
+                SerializableString context = out.context(rs.getResource(), rs.getSchemaUrl(), ss.getScope(),
+                        ss.getSchemaUrl());
+                for (Span span : ss.getSpansList()) {
+                    write(out, span);
+                    out.closeWith(context);
+                    records.add(new KeyedRecord(RecordKeys.trace(span.getTraceId()), out.next()));
                 }
             }
         }
