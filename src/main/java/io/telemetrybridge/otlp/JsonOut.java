@@ -20,6 +20,9 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Writes JSON record values with Jackson's streaming generator, one after another ({@link #next}), with the OTLP-specific conversions shared by
@@ -45,6 +48,9 @@ final class JsonOut implements AutoCloseable {
     /** Field names seen (the writers' own, a fixed set); bounded in case a caller ever passes data as a name. */
     private static final int MAX_NAMES = 512;
     private static final Map<String, SerializableString> NAMES = new ConcurrentHashMap<>();
+    private static final Logger LOG = LoggerFactory.getLogger(JsonOut.class);
+    /** System.nanoTime() of the last string_value_strindex warning, 0 before the first. */
+    private static final AtomicLong lastStrindexWarning = new AtomicLong();
 
     /** A value longer than this retires its thread's instance: the buffer would keep that size for good. */
     private static final int REUSE_MAX_BYTES = 64 * 1024;
@@ -278,6 +284,20 @@ final class JsonOut implements AutoCloseable {
         g.writeEndObject();
     }
 
+    /**
+     * {@code string_value_strindex} indexes the string table of a profile, which spans, data points and log records
+     * do not have: common.proto asks receivers of other signals to warn and read the value as absent. Warned at
+     * most once a minute (a sender that does it does it for every item).
+     */
+    private static void profilesOnly() {
+        long now = System.nanoTime();
+        long last = lastStrindexWarning.get();
+        if ((last == 0 || now - last > 60_000_000_000L) && lastStrindexWarning.compareAndSet(last, now)) {
+            LOG.warn("OTLP AnyValue with string_value_strindex (a profiles string-table index) outside profiles: "
+                    + "written as an absent value (opentelemetry-proto common.proto); warned once a minute");
+        }
+    }
+
     /** An AnyValue as the seed's attribute string. */
     static String attributeText(AnyValue v) throws IOException {
         return switch (v.getValueCase()) {
@@ -287,8 +307,10 @@ final class JsonOut implements AutoCloseable {
             case DOUBLE_VALUE -> doubleText(v.getDoubleValue());
             case BYTES_VALUE -> Base64.getEncoder().encodeToString(v.getBytesValue().toByteArray());
             case ARRAY_VALUE, KVLIST_VALUE -> naturalJson(v);
-            // A profiles-only dictionary reference; kept as its index.
-            case STRING_VALUE_STRINDEX -> String.valueOf(v.getStringValueStrindex());
+            case STRING_VALUE_STRINDEX -> {
+                profilesOnly();
+                yield "";
+            }
             case VALUE_NOT_SET -> "";
         };
     }
@@ -336,7 +358,10 @@ final class JsonOut implements AutoCloseable {
                 }
                 gen.writeEndObject();
             }
-            case STRING_VALUE_STRINDEX -> gen.writeNumber(v.getStringValueStrindex());
+            case STRING_VALUE_STRINDEX -> {
+                profilesOnly();
+                gen.writeNull();
+            }
             case VALUE_NOT_SET -> gen.writeNull();
         }
     }

@@ -53,7 +53,10 @@ final class LogRecords {
         out.string("level", level(severity, log.getSeverityText()));
         AnyValue body = log.getBody();
         out.string("message", body.hasStringValue() ? body.getStringValue()
-                : body.getValueCase() == AnyValue.ValueCase.VALUE_NOT_SET ? "" : JsonOut.naturalJson(body));
+                : body.getValueCase() == AnyValue.ValueCase.VALUE_NOT_SET
+                        // A profiles string-table index: absent outside profiles (JsonOut.attributeText).
+                        || body.getValueCase() == AnyValue.ValueCase.STRING_VALUE_STRINDEX ? ""
+                        : JsonOut.naturalJson(body));
         out.attributes("attributes", log.getAttributesList());
         out.natural("body", body);
         if (severity != 0) {
