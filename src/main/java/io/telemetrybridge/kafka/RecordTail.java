@@ -4,8 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -97,7 +101,12 @@ public final class RecordTail {
         return 0;
     }
 
-    private static String line(ObjectMapper mapper, ConsumerRecord<byte[], byte[]> r) {
+    /**
+     * One record as a line of JSON. A value that is JSON is printed as JSON, other UTF-8 text as a string, and
+     * anything else (an {@code otlp_proto} record, a dead letter's protobuf payload) as base64 under
+     * {@code value_base64}, with {@code value} null: decoded as UTF-8 it printed as replacement characters.
+     */
+    static String line(ObjectMapper mapper, ConsumerRecord<byte[], byte[]> r) {
         ObjectNode node = mapper.createObjectNode();
         node.put("partition", r.partition());
         node.put("offset", r.offset());
@@ -107,7 +116,12 @@ public final class RecordTail {
         for (Header h : r.headers()) {
             headers.put(h.key(), h.value() == null ? null : new String(h.value(), StandardCharsets.UTF_8));
         }
-        String value = r.value() == null ? null : new String(r.value(), StandardCharsets.UTF_8);
+        String value = r.value() == null ? null : utf8(r.value());
+        if (value == null && r.value() != null) {
+            node.putNull("value");
+            node.put("value_base64", Base64.getEncoder().encodeToString(r.value()));
+            return node.toString();
+        }
         try {
             JsonNode json = mapper.readTree(value);
             node.set("value", json);
@@ -115,5 +129,15 @@ public final class RecordTail {
             node.put("value", value);
         }
         return node.toString();
+    }
+
+    /** {@code bytes} as UTF-8 text, or null when they are not valid UTF-8. */
+    private static String utf8(byte[] bytes) {
+        try {
+            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
+        } catch (CharacterCodingException e) {
+            return null;
+        }
     }
 }

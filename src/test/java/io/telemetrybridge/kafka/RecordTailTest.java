@@ -7,7 +7,7 @@ import io.telemetrybridge.config.BridgeSettings;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** {@code tail} reads the same settings as the bridge: its default address and its Kafka security. */
+/** {@code tail} reads the same settings as the bridge (its default address and its Kafka security), and prints any value. */
 class RecordTailTest {
 
     @AfterEach
@@ -37,5 +37,28 @@ class RecordTailTest {
         assertThat(s.kafka().bootstrapServers()).isEqualTo("kafka-1:9092,kafka-2:9092");
         assertThat(s.kafka().security().clientProperties()).containsEntry("security.protocol", "SASL_SSL")
                 .containsEntry("sasl.mechanism", "SCRAM-SHA-256");
+    }
+
+    /** JSON as JSON, text as a string, bytes that are not UTF-8 (a protobuf payload) as base64. */
+    @Test
+    void printsEveryKindOfValue() throws Exception {
+        com.fasterxml.jackson.databind.ObjectMapper mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+        java.util.function.Function<byte[], com.fasterxml.jackson.databind.JsonNode> line = value -> {
+            try {
+                return mapper.readTree(RecordTail.line(mapper, new org.apache.kafka.clients.consumer.ConsumerRecord<>(
+                        "t", 0, 5, "k".getBytes(java.nio.charset.StandardCharsets.UTF_8), value)));
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        };
+        assertThat(line.apply("{\"a\":1}".getBytes(java.nio.charset.StandardCharsets.UTF_8)).get("value").get("a")
+                .intValue()).isEqualTo(1);
+        assertThat(line.apply("plain ünïcode".getBytes(java.nio.charset.StandardCharsets.UTF_8)).get("value")
+                .textValue()).isEqualTo("plain ünïcode");
+        byte[] protobuf = {0x0a, (byte) 0x8f, (byte) 0xff, 0x00, 0x12};
+        com.fasterxml.jackson.databind.JsonNode binary = line.apply(protobuf);
+        assertThat(binary.get("value").isNull()).isTrue();
+        assertThat(java.util.Base64.getDecoder().decode(binary.get("value_base64").textValue())).isEqualTo(protobuf);
+        assertThat(binary.get("key").textValue()).isEqualTo("k");
     }
 }
