@@ -18,6 +18,7 @@ import io.telemetrybridge.error.InvalidInputException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.invoke.CallSite;
+import java.lang.invoke.LambdaConversionException;
 import java.lang.invoke.LambdaMetafactory;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
@@ -138,8 +139,11 @@ public final class OtlpJsonReader {
             @SuppressWarnings("unchecked")
             BiConsumer<Object, Object> setter = (BiConsumer<Object, Object>) site.getTarget().invoke();
             return setter;
-        } catch (Throwable e) {
+        } catch (ReflectiveOperationException | LambdaConversionException e) {
+            // No setter by that name (or none accessible): the field is set by reflection.
             return null;
+        } catch (Throwable e) {
+            throw new IllegalStateException("cannot bind " + builderClass.getName() + "." + name, e);
         }
     }
 
