@@ -210,7 +210,7 @@ public final class BridgeConfiguration implements CamelConfiguration, AutoClosea
         TraceIndex traceIndex = null;
         if (q.traceIndexMaxSpans() > 0) {
             traceIndex = new TraceIndex(() -> pool.keysOnly("telemetry-bridge-trace-index"),
-                    settings.topics().topic(Signal.TRACES), q.traceIndexMaxSpans());
+                    settings.topics().topic(Signal.TRACES), q.traceIndexMaxSpans(), kafka.produced());
             traceIndex.start();
         }
         QueryService service = new QueryService(pool, settings.topics().topics(), q, mapper, decoder,

@@ -44,17 +44,22 @@ final class FailFastProducer implements Producer<Object, Object> {
     private final Map<String, Failure> unavailable = new ConcurrentHashMap<>();
     private final Map<String, Long> available = new ConcurrentHashMap<>();
     private final LastRecords last;
+    private final ProducedRecords produced;
     private final boolean owned;
     private final Flusher flusher;
 
-    FailFastProducer(Producer<Object, Object> delegate, LastRecords last) {
-        this(delegate, last, false);
+    FailFastProducer(Producer<Object, Object> delegate, LastRecords last, ProducedRecords produced) {
+        this(delegate, last, produced, false);
     }
 
-    /** @param owned whether closing this closes {@code delegate} (not for a shared producer) */
-    FailFastProducer(Producer<Object, Object> delegate, LastRecords last, boolean owned) {
+    /**
+     * @param produced where acknowledged records of watched topics are told
+     * @param owned    whether closing this closes {@code delegate} (not for a shared producer)
+     */
+    FailFastProducer(Producer<Object, Object> delegate, LastRecords last, ProducedRecords produced, boolean owned) {
         this.delegate = delegate;
         this.last = last;
+        this.produced = produced;
         this.owned = owned;
         this.flusher = new Flusher(delegate);
     }
@@ -79,7 +84,14 @@ final class FailFastProducer implements Producer<Object, Object> {
             unavailable.put(record.topic(), new Failure(e, System.nanoTime() + FAIL_FAST_WINDOW.toNanos()));
             return failed(e, callback);
         }
-        Future<RecordMetadata> sent = delegate.send(record, callback);
+        Callback answer = produced.sending(record, callback);
+        Future<RecordMetadata> sent;
+        try {
+            sent = delegate.send(record, answer);
+        } catch (RuntimeException e) {
+            ProducedRecords.notSent(answer);
+            throw e;
+        }
         if (last.flushAfter(record.value())) {
             // The request's records are all appended: send them now rather than after linger.ms.
             flusher.request();

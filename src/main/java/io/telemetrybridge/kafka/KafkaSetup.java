@@ -41,12 +41,14 @@ public final class KafkaSetup implements AutoCloseable {
     private final EmbeddedKafkaBroker broker;
     private final RecordSizeLimit sizeLimit;
     private final KafkaConfiguration producer;
+    private final ProducedRecords produced;
     /** Differences between existing topics and their settings, found at start-up (readiness detail). */
     private volatile List<String> topicDrift = List.of();
 
     private KafkaSetup(KafkaSettings settings, TopicSettings topics, String bootstrap, EmbeddedKafkaBroker broker,
-            KafkaConfiguration producer) {
+            KafkaConfiguration producer, ProducedRecords produced) {
         this.settings = settings;
+        this.produced = produced;
         this.topics = topics;
         this.bootstrap = bootstrap;
         this.broker = broker;
@@ -67,7 +69,7 @@ public final class KafkaSetup implements AutoCloseable {
         props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) maxBlockMs);
-        return new FailFastProducer(new KafkaProducer<>(props), last, true);
+        return new FailFastProducer(new KafkaProducer<>(props), last, produced, true);
     }
 
     /**
@@ -106,12 +108,18 @@ public final class KafkaSetup implements AutoCloseable {
             kafka.getConfiguration().setAdditionalProperties(new HashMap<>());
         }
         kafka.getConfiguration().getAdditionalProperties().putAll(settings.security().clientProperties());
-        SharedProducers producers = new SharedProducers(registry, last);
+        ProducedRecords produced = new ProducedRecords();
+        SharedProducers producers = new SharedProducers(registry, last, produced);
         kafka.setKafkaClientFactory(producers.factory());
         context.addService(producers, true, false);
-        KafkaSetup setup = new KafkaSetup(settings, topics, bootstrap, broker, kafka.getConfiguration());
+        KafkaSetup setup = new KafkaSetup(settings, topics, bootstrap, broker, kafka.getConfiguration(), produced);
         setup.createTopics(context, firstWaitMs);
         return setup;
+    }
+
+    /** What every producer of the bridge (the routes' and the spool's) had acknowledged, for watchers. */
+    public ProducedRecords produced() {
+        return produced;
     }
 
     /** The record size limit of the topics, shared by every entry path. */

@@ -28,15 +28,18 @@ public final class SharedProducers extends ServiceSupport {
     private final Factory factory = new Factory();
     private final Supplier<MeterRegistry> registry;
     private final LastRecords last;
+    private final ProducedRecords produced;
     private final List<KafkaClientMetrics> clientMetrics = new CopyOnWriteArrayList<>();
 
     /**
      * @param registry where each producer's Kafka client meters ({@code kafka_producer_*}) are bound
      * @param last     the last records of requests, sent without linger when a request is alone
+     * @param produced where the producers tell of acknowledged records of watched topics
      */
-    public SharedProducers(Supplier<MeterRegistry> registry, LastRecords last) {
+    public SharedProducers(Supplier<MeterRegistry> registry, LastRecords last, ProducedRecords produced) {
         this.registry = registry;
         this.last = last;
+        this.produced = produced;
     }
 
     /** The factory to set on the kafka component ({@code KafkaComponent#setKafkaClientFactory}). */
@@ -64,7 +67,7 @@ public final class SharedProducers extends ServiceSupport {
                 KafkaClientMetrics meters = new KafkaClientMetrics(producer);
                 meters.bindTo(registry.get());
                 clientMetrics.add(meters);
-                return new FailFastProducer(producer, last);
+                return new FailFastProducer(producer, last, produced);
             });
         }
     }

@@ -1,6 +1,8 @@
 package io.telemetrybridge.query;
 
 import java.time.Duration;
+import io.telemetrybridge.kafka.ProducedRecords;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -8,6 +10,9 @@ import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -26,12 +31,27 @@ import org.slf4j.LoggerFactory;
  * full, the oldest offsets are forgotten. It only narrows reads: {@link #lookup} says which offsets of a
  * partition it covers, and the caller reads the rest of the partition, so an answer never depends on the index
  * being complete or caught up.
+ *
+ * <p>What the bridge's own producers wrote to the topic it learns from their acknowledgements
+ * ({@link ProducedRecords}) instead of reading it back: where the acknowledged offsets continue the partition
+ * without a gap, the consumer skips over them, and while the bridge sends to the topic it pauses rather than
+ * fetch what is about to be acknowledged. Records of other producers (another bridge, a gap) are read as before.
  */
 public final class TraceIndex implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(TraceIndex.class);
     /** Entries per segment; a segment is the unit that is forgotten when the index is full. */
     static final int SEGMENT = 1 << 16;
+    /**
+     * Acknowledged records waiting for the index thread, and ahead of the index in one partition, at most (32
+     * bytes each); past it, the consumer reads those records.
+     */
+    static final int MAX_PRODUCED = 1 << 16;
+    /**
+     * Longest a partition waits for acknowledgements before it is read once anyway, and how long after the
+     * bridge's last answered send to the topic it still waits for more.
+     */
+    private static final long MAX_PAUSE_NANOS = 1_000_000_000L;
 
     private final Supplier<Consumer<byte[], byte[]>> consumers;
     private final String topic;
@@ -42,19 +62,34 @@ public final class TraceIndex implements AutoCloseable {
     private int interrupted;
     private volatile Consumer<byte[], byte[]> current;
     private Thread thread;
+    /** Null: every record is read back from the topic. */
+    private final ProducedRecords produced;
+    /** Acknowledged records not yet taken by the index thread, and how many. */
+    private final Queue<Produced> acknowledged = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger waiting = new AtomicInteger();
+    /** Per partition, acknowledged records ahead of the index, in offset order (index thread only). */
+    private final Map<Integer, Deque<Produced>> ahead = new HashMap<>();
+    /** Partitions paused for acknowledgements, and since when (System.nanoTime). */
+    private final Map<TopicPartition, Long> paused = new HashMap<>();
 
     /**
      * @param consumers makes the consumer that tails the topic (closed by this index)
      * @param maxSpans  most spans kept, at least one segment ({@value #SEGMENT}) per partition
+     * @param produced  the bridge's own acknowledged records, so as not to read them back; null: read them
      */
-    public TraceIndex(Supplier<Consumer<byte[], byte[]>> consumers, String topic, int maxSpans) {
+    public TraceIndex(Supplier<Consumer<byte[], byte[]>> consumers, String topic, int maxSpans,
+            ProducedRecords produced) {
         this.consumers = consumers;
         this.topic = topic;
         this.maxSpans = maxSpans;
+        this.produced = produced;
     }
 
     /** Starts tailing the topic on a daemon thread. */
     public void start() {
+        if (produced != null) {
+            produced.watch(topic, this::acknowledged);
+        }
         thread = new Thread(this::tail, "trace-index");
         thread.setDaemon(true);
         thread.start();
@@ -72,6 +107,13 @@ public final class TraceIndex implements AutoCloseable {
             p = partitions.get(partition);
         }
         return p == null ? Lookup.NONE : p.lookup(hash(key));
+    }
+
+    /** The index of {@code partition}, null before the index follows it. */
+    PartitionIndex partition(int partition) {
+        synchronized (partitions) {
+            return partitions.get(partition);
+        }
     }
 
     /**
@@ -138,20 +180,41 @@ public final class TraceIndex implements AutoCloseable {
         }
     }
 
+    /** On a producer's network thread: queued for the index thread, unless too many wait already. */
+    private void acknowledged(int partition, long offset, Object key) {
+        if (waiting.incrementAndGet() > MAX_PRODUCED) {
+            waiting.decrementAndGet();
+            return;
+        }
+        acknowledged.add(new Produced(partition, offset, key == null ? 0 : hash(key)));
+    }
+
+    /** A record the bridge wrote to the topic, as Kafka acknowledged it, with its key's {@link #hash} (0: none). */
+    record Produced(int partition, long offset, int hash) {}
+
     private void follow(Consumer<byte[], byte[]> consumer) {
         List<TopicPartition> assigned = List.of();
         long nextRefresh = 0;
+        paused.clear();
         while (running) {
             if (System.currentTimeMillis() >= nextRefresh) {
                 List<TopicPartition> now = partitionsOf(consumer);
                 if (now.size() != assigned.size()) {
                     assign(consumer, now);
+                    consumer.resume(now);
                     assigned = now;
+                    paused.clear();
                 }
                 nextRefresh = System.currentTimeMillis() + (assigned.isEmpty() ? 5_000 : 30_000);
             }
             if (assigned.isEmpty()) {
                 sleep(200);
+                continue;
+            }
+            if (produced != null && takeProduced(consumer, assigned)) {
+                // Every partition waits for acknowledgements: nothing to fetch.
+                sleep(10);
+                evict();
                 continue;
             }
             ConsumerRecords<byte[], byte[]> batch = consumer.poll(Duration.ofMillis(200));
@@ -173,6 +236,63 @@ public final class TraceIndex implements AutoCloseable {
             evict();
         }
     }
+
+    /**
+     * Indexes the acknowledged records that continue each partition from where the index is, moves the consumer
+     * past them, and pauses a partition that has nothing else to read while the bridge sends to the topic
+     * (its next records are on their way as acknowledgements: read, they would come before them); a partition
+     * with a gap before its next acknowledged record (another producer's records) is read, and a paused one is
+     * read once a second anyway.
+     *
+     * @return whether every partition is paused
+     */
+    private boolean takeProduced(Consumer<byte[], byte[]> consumer, List<TopicPartition> assigned) {
+        // Read before the queue: an acknowledgement is queued before its send counts as answered.
+        boolean busy = produced.busy(topic, MAX_PAUSE_NANOS);
+        for (Produced r = acknowledged.poll(); r != null; r = acknowledged.poll()) {
+            waiting.decrementAndGet();
+            Deque<Produced> q = ahead.computeIfAbsent(r.partition(), k -> new ArrayDeque<>());
+            Produced last = q.peekLast();
+            // A second producer's acknowledgements may come out of order: the consumer reads those records.
+            if ((last == null || r.offset() > last.offset()) && q.size() < MAX_PRODUCED) {
+                q.add(r);
+            }
+        }
+        List<TopicPartition> pause = new ArrayList<>();
+        List<TopicPartition> resume = new ArrayList<>();
+        long now = System.nanoTime();
+        for (TopicPartition tp : assigned) {
+            PartitionIndex p;
+            synchronized (partitions) {
+                p = partitions.get(tp.partition());
+            }
+            Deque<Produced> q = ahead.getOrDefault(tp.partition(), EMPTY);
+            long before = p.coveredTo();
+            long to = p.addProduced(q);
+            if (to > before) {
+                consumer.seek(tp, to);
+            }
+            Long since = paused.get(tp);
+            // The bridge's sends may all be to other partitions: now and then one is read anyway.
+            boolean wait = q.isEmpty() && busy && (since == null || now - since < MAX_PAUSE_NANOS);
+            if (wait && since == null) {
+                paused.put(tp, now);
+                pause.add(tp);
+            } else if (!wait && since != null) {
+                paused.remove(tp);
+                resume.add(tp);
+            }
+        }
+        if (!pause.isEmpty()) {
+            consumer.pause(pause);
+        }
+        if (!resume.isEmpty()) {
+            consumer.resume(resume);
+        }
+        return paused.size() == assigned.size();
+    }
+
+    private static final Deque<Produced> EMPTY = new ArrayDeque<>(0);
 
     private List<TopicPartition> partitionsOf(Consumer<byte[], byte[]> consumer) {
         List<PartitionInfo> infos = consumer.partitionsFor(topic, Duration.ofSeconds(10));
@@ -221,8 +341,29 @@ public final class TraceIndex implements AutoCloseable {
         }
     }
 
+    /** {@link #hash(byte[])} of a key as a producer was given it: its bytes, or a string's UTF-8 bytes. */
+    static int hash(Object key) {
+        if (key instanceof byte[] b) {
+            return hash(b);
+        }
+        String s = key.toString();
+        // Arrays.hashCode of the UTF-8 bytes, without making them while every char is ASCII (a trace id's hex).
+        int h = 1;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c >= 0x80) {
+                return hash(s.getBytes(StandardCharsets.UTF_8));
+            }
+            h = 31 * h + c;
+        }
+        return finish(h);
+    }
+
     static int hash(byte[] key) {
-        int h = Arrays.hashCode(key);
+        return finish(Arrays.hashCode(key));
+    }
+
+    private static int finish(int h) {
         // murmur3's finaliser: spreads the bits so the low ones index the table well.
         h ^= h >>> 16;
         h *= 0x85ebca6b;
@@ -243,6 +384,9 @@ public final class TraceIndex implements AutoCloseable {
     @Override
     public void close() {
         running = false;
+        if (produced != null) {
+            produced.unwatch(topic);
+        }
         Consumer<byte[], byte[]> c = current;
         if (c != null) {
             // Ends a poll in progress; unlike an interrupt it lets the consumer close cleanly.
@@ -272,30 +416,63 @@ public final class TraceIndex implements AutoCloseable {
             this.coveredTo = from;
         }
 
+        /** Records read from the topic and records taken from acknowledgements, for tests and logs. */
+        private long read;
+        private long fromProducers;
+
         synchronized void addAll(List<ConsumerRecord<byte[], byte[]>> records, long position) {
             for (ConsumerRecord<byte[], byte[]> r : records) {
-                if (r.offset() < coveredTo) {
-                    continue;
+                if (r.offset() >= coveredTo) {
+                    add(r.offset(), r.key() == null ? 0 : hash(r.key()));
+                    read++;
                 }
-                if (r.key() != null) {
-                    int h = hash(r.key());
-                    Segment last = segments.peekLast();
-                    // Spans of one trace often follow each other: one entry covers a run of them.
-                    if (!(lastSlot >= 0 && h == lastHash && r.offset() == lastOffset + 1 && last.extend(lastSlot))) {
-                        if (last == null || last.full()) {
-                            last = new Segment(r.offset());
-                            segments.add(last);
-                        }
-                        lastSlot = last.add(h, r.offset());
-                        lastHash = h;
-                    }
-                    lastOffset = r.offset();
-                } else {
-                    lastSlot = -1;
-                }
-                coveredTo = r.offset() + 1;
             }
             advanceTo(position);
+        }
+
+        /**
+         * Takes from the head of {@code ahead} the records that continue the index without a gap, and drops those
+         * it covers already.
+         *
+         * @return where the index is now covered to
+         */
+        synchronized long addProduced(Deque<Produced> ahead) {
+            for (Produced r = ahead.peek(); r != null && r.offset() <= coveredTo; r = ahead.peek()) {
+                ahead.poll();
+                if (r.offset() == coveredTo) {
+                    add(r.offset(), r.hash());
+                    fromProducers++;
+                }
+            }
+            return coveredTo;
+        }
+
+        /** @param h the key's {@link #hash}, 0 for a record without a key */
+        private void add(long offset, int h) {
+            if (h != 0) {
+                Segment last = segments.peekLast();
+                // Spans of one trace often follow each other: one entry covers a run of them.
+                if (!(lastSlot >= 0 && h == lastHash && offset == lastOffset + 1 && last.extend(lastSlot))) {
+                    if (last == null || last.full()) {
+                        last = new Segment(offset);
+                        segments.add(last);
+                    }
+                    lastSlot = last.add(h, offset);
+                    lastHash = h;
+                }
+                lastOffset = offset;
+            } else {
+                lastSlot = -1;
+            }
+            coveredTo = offset + 1;
+        }
+
+        synchronized long read() {
+            return read;
+        }
+
+        synchronized long fromProducers() {
+            return fromProducers;
         }
 
         synchronized void advanceTo(long position) {

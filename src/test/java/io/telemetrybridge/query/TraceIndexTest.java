@@ -49,6 +49,38 @@ class TraceIndexTest {
         assertThat(found.get(total - 1)).isEqualTo(total - 1L);
     }
 
+    @Test
+    void acknowledgedRecordsAreTakenOnlyWhereTheyContinueTheIndex() {
+        TraceIndex.PartitionIndex index = new TraceIndex.PartitionIndex(10);
+        java.util.Deque<TraceIndex.Produced> ahead = new java.util.ArrayDeque<>();
+        // 8, 9: before the index starts; 10-12 continue it; 14 follows a gap (another producer's 13)
+        for (long o : new long[] {8, 9, 10, 11, 12, 14}) {
+            ahead.add(new TraceIndex.Produced(0, o, TraceIndex.hash((Object) (o == 11 ? "b" : "a"))));
+        }
+        assertThat(index.addProduced(ahead)).isEqualTo(13);
+        assertThat(ahead).extracting(TraceIndex.Produced::offset).containsExactly(14L);
+        // The consumer reads 13; 14 then continues the index.
+        index.addAll(List.of(new ConsumerRecord<>("t", 0, 13, bytes("c"), null)), 14);
+        assertThat(index.addProduced(ahead)).isEqualTo(15);
+        assertThat(candidates(index, "a")).containsExactly(10L, 12L, 14L);
+        assertThat(candidates(index, "b")).containsExactly(11L);
+        assertThat(candidates(index, "c")).containsExactly(13L);
+        assertThat(index.fromProducers()).isEqualTo(4);
+        assertThat(index.read()).isEqualTo(1);
+        // A record read already is not taken again.
+        ahead.add(new TraceIndex.Produced(0, 14, TraceIndex.hash((Object) "z")));
+        assertThat(index.addProduced(ahead)).isEqualTo(15);
+        assertThat(candidates(index, "z")).isEmpty();
+    }
+
+    @Test
+    void aStringKeyHashesAsItsUtf8Bytes() {
+        for (String key : new String[] {"", "0af7651916cd43dd8448eb211c80319c", "trace-ü-雪", "\u0000x"}) {
+            assertThat(TraceIndex.hash((Object) key)).as(key).isEqualTo(TraceIndex.hash(bytes(key)));
+            assertThat(TraceIndex.hash((Object) bytes(key))).isEqualTo(TraceIndex.hash(bytes(key)));
+        }
+    }
+
     private static List<Long> candidates(TraceIndex.PartitionIndex index, String key) {
         List<Long> out = new ArrayList<>();
         for (long o : index.lookup(TraceIndex.hash(bytes(key))).candidates()) {
