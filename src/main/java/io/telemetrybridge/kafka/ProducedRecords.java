@@ -22,9 +22,15 @@ public final class ProducedRecords {
     /** Told of each record Kafka acknowledged on a watched topic. */
     public interface Listener {
         /**
+         * What the listener keeps of a record's key, taken when the record is sent (on the sending thread, where
+         * the key was just made; on the network thread reading it cost a cache miss or two per record).
+         *
          * @param key the record's key as sent: a {@code String}, a {@code byte[]}, or null
          */
-        void produced(int partition, long offset, Object key);
+        int digest(Object key);
+
+        /** @param digest what {@link #digest} made of the record's key */
+        void produced(int partition, long offset, int digest);
     }
 
     private final Map<String, Watch> watched = new ConcurrentHashMap<>();
@@ -59,7 +65,7 @@ public final class ProducedRecords {
             return callback;
         }
         w.unanswered.incrementAndGet();
-        return new Answer(w, record.key(), callback);
+        return new Answer(w, w.listener.digest(record.key()), callback);
     }
 
     /** {@code callback}, as {@link #sending} returned it, was for a send that threw. */
@@ -82,11 +88,11 @@ public final class ProducedRecords {
 
     private static final class Answer implements Callback {
         private final Watch watch;
-        private final Object key;
+        private final int key;
         private final Callback callback;
         private boolean done;
 
-        Answer(Watch watch, Object key, Callback callback) {
+        Answer(Watch watch, int key, Callback callback) {
             this.watch = watch;
             this.key = key;
             this.callback = callback;

@@ -88,7 +88,17 @@ public final class TraceIndex implements AutoCloseable {
     /** Starts tailing the topic on a daemon thread. */
     public void start() {
         if (produced != null) {
-            produced.watch(topic, this::acknowledged);
+            produced.watch(topic, new ProducedRecords.Listener() {
+                @Override
+                public int digest(Object key) {
+                    return key == null ? 0 : hash(key);
+                }
+
+                @Override
+                public void produced(int partition, long offset, int digest) {
+                    acknowledged(partition, offset, digest);
+                }
+            });
         }
         thread = new Thread(this::tail, "trace-index");
         thread.setDaemon(true);
@@ -181,12 +191,12 @@ public final class TraceIndex implements AutoCloseable {
     }
 
     /** On a producer's network thread: queued for the index thread, unless too many wait already. */
-    private void acknowledged(int partition, long offset, Object key) {
+    private void acknowledged(int partition, long offset, int hash) {
         if (waiting.incrementAndGet() > MAX_PRODUCED) {
             waiting.decrementAndGet();
             return;
         }
-        acknowledged.add(new Produced(partition, offset, key == null ? 0 : hash(key)));
+        acknowledged.add(new Produced(partition, offset, hash));
     }
 
     /** A record the bridge wrote to the topic, as Kafka acknowledged it, with its key's {@link #hash} (0: none). */
