@@ -15,10 +15,14 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashSet;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -51,6 +55,7 @@ final class JsonOut implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(JsonOut.class);
     /** System.nanoTime() of the last string_value_strindex warning, 0 before the first. */
     private static final AtomicLong lastStrindexWarning = new AtomicLong();
+    private static final AtomicLong lastRepeatWarning = new AtomicLong();
 
     /** A value longer than this retires its thread's instance: the buffer would keep that size for good. */
     private static final int REUSE_MAX_BYTES = 64 * 1024;
@@ -227,7 +232,7 @@ final class JsonOut implements AutoCloseable {
     void attributes(String field, List<KeyValue> attributes) throws IOException {
         name(field);
         g.writeStartObject();
-        for (KeyValue kv : attributes) {
+        for (KeyValue kv : uniqueKeys(attributes)) {
             g.writeStringField(kv.getKey(), attributeText(kv.getValue()));
         }
         g.writeEndObject();
@@ -290,11 +295,16 @@ final class JsonOut implements AutoCloseable {
      * most once a minute (a sender that does it does it for every item).
      */
     private static void profilesOnly() {
+        warnOnceAMinute(lastStrindexWarning, "OTLP AnyValue with string_value_strindex (a profiles string-table "
+                + "index) outside profiles: written as an absent value (opentelemetry-proto common.proto); warned "
+                + "once a minute");
+    }
+
+    private static void warnOnceAMinute(AtomicLong lastWarning, String message) {
         long now = System.nanoTime();
-        long last = lastStrindexWarning.get();
-        if ((last == 0 || now - last > 60_000_000_000L) && lastStrindexWarning.compareAndSet(last, now)) {
-            LOG.warn("OTLP AnyValue with string_value_strindex (a profiles string-table index) outside profiles: "
-                    + "written as an absent value (opentelemetry-proto common.proto); warned once a minute");
+        long last = lastWarning.get();
+        if ((last == 0 || now - last > 60_000_000_000L) && lastWarning.compareAndSet(last, now)) {
+            LOG.warn(message);
         }
     }
 
@@ -352,7 +362,7 @@ final class JsonOut implements AutoCloseable {
             }
             case KVLIST_VALUE -> {
                 gen.writeStartObject();
-                for (KeyValue kv : v.getKvlistValue().getValuesList()) {
+                for (KeyValue kv : uniqueKeys(v.getKvlistValue().getValuesList())) {
                     gen.writeFieldName(kv.getKey());
                     writeNatural(gen, kv.getValue());
                 }
@@ -388,11 +398,57 @@ final class JsonOut implements AutoCloseable {
 
     /** {@code service.name} of a resource, or null. */
     static String attribute(List<KeyValue> attributes, String key) {
-        for (KeyValue kv : attributes) {
-            if (kv.getKey().equals(key) && kv.getValue().hasStringValue()) {
-                return kv.getValue().getStringValue();
+        // The last one: a repeated key keeps its last value (uniqueKeys).
+        for (int i = attributes.size() - 1; i >= 0; i--) {
+            KeyValue kv = attributes.get(i);
+            if (kv.getKey().equals(key)) {
+                return kv.getValue().hasStringValue() ? kv.getValue().getStringValue() : null;
             }
         }
         return null;
+    }
+
+    /**
+     * {@code attributes} with each key once, holding its last value, where its last occurrence was; the list
+     * itself when no key repeats. OTLP says attribute keys MUST be unique (opentelemetry-proto common.proto), and
+     * a JSON object that names a key twice is read differently by different readers (most keep the last, as
+     * protobuf does for a map). A repeat is warned about at most once a minute.
+     */
+    static List<KeyValue> uniqueKeys(List<KeyValue> attributes) {
+        int n = attributes.size();
+        if (n < 2 || !repeatsKey(attributes)) {
+            return attributes;
+        }
+        warnOnceAMinute(lastRepeatWarning, "OTLP attributes that name a key more than once (keys must be unique): "
+                + "the json encoding keeps each key's last value; warned once a minute");
+        Map<String, KeyValue> last = new LinkedHashMap<>();
+        for (KeyValue kv : attributes) {
+            last.remove(kv.getKey());
+            last.put(kv.getKey(), kv);
+        }
+        return new ArrayList<>(last.values());
+    }
+
+    private static boolean repeatsKey(List<KeyValue> attributes) {
+        int n = attributes.size();
+        if (n <= 16) {
+            // Fewer comparisons than hashing for the usual handful of keys; most differ in length at once.
+            for (int i = 1; i < n; i++) {
+                String key = attributes.get(i).getKey();
+                for (int j = 0; j < i; j++) {
+                    if (key.equals(attributes.get(j).getKey())) {
+                        return true;
+                    }
+                }
+            }
+            return false;
+        }
+        Set<String> seen = new HashSet<>(n * 2);
+        for (KeyValue kv : attributes) {
+            if (!seen.add(kv.getKey())) {
+                return true;
+            }
+        }
+        return false;
     }
 }

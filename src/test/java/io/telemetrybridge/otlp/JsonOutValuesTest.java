@@ -33,4 +33,53 @@ class JsonOutValuesTest {
         assertThat(record.get("message").textValue()).isEmpty();
         assertThat(record.get("body").isNull()).isTrue();
     }
+
+    /** OTLP keys MUST be unique: a repeated one is written once, with its last value, so the record is plain JSON. */
+    @Test
+    void aRepeatedAttributeKeyIsWrittenOnceWithItsLastValue() throws Exception {
+        var span = io.opentelemetry.proto.trace.v1.Span.newBuilder()
+                .setTraceId(com.google.protobuf.ByteString.copyFrom(new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16}))
+                .setSpanId(com.google.protobuf.ByteString.copyFrom(new byte[] {1, 2, 3, 4, 5, 6, 7, 8}))
+                .addAttributes(kv("a", str("1"))).addAttributes(kv("b", str("x"))).addAttributes(kv("a", str("2")))
+                .addAttributes(kv("nested", AnyValue.newBuilder().setKvlistValue(
+                        io.opentelemetry.proto.common.v1.KeyValueList.newBuilder()
+                                .addValues(kv("k", str("first"))).addValues(kv("k", str("last")))).build()))
+                .addAttributes(kv("a", str("3")));
+        for (int i = 0; i < 20; i++) {
+            // Past the small-list comparison: a repeat among many keys.
+            span.addEvents(io.opentelemetry.proto.trace.v1.Span.Event.getDefaultInstance());
+        }
+        var event = io.opentelemetry.proto.trace.v1.Span.Event.newBuilder().setName("e");
+        for (int i = 0; i < 20; i++) {
+            event.addAttributes(kv("k" + i, str("v" + i)));
+        }
+        event.addAttributes(kv("k0", str("again")));
+        span.clearEvents().addEvents(event);
+        var request = io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest.newBuilder()
+                .addResourceSpans(io.opentelemetry.proto.trace.v1.ResourceSpans.newBuilder()
+                        .setResource(io.opentelemetry.proto.resource.v1.Resource.newBuilder()
+                                .addAttributes(kv("service.name", str("old"))).addAttributes(kv("service.name", str("new"))))
+                        .addScopeSpans(io.opentelemetry.proto.trace.v1.ScopeSpans.newBuilder().addSpans(span)))
+                .build();
+        var strict = new com.fasterxml.jackson.databind.ObjectMapper()
+                .enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+        var record = strict.readTree(SpanRecords.encode(request).get(0).value());
+        var attributes = record.get("attributes");
+        assertThat(attributes.properties()).extracting(java.util.Map.Entry::getKey).containsExactly("b", "nested", "a");
+        assertThat(attributes.get("a").textValue()).isEqualTo("3");
+        assertThat(strict.readTree(attributes.get("nested").textValue()).get("k").textValue()).isEqualTo("last");
+        var eventAttributes = record.get("events").get(0).get("attributes");
+        assertThat(eventAttributes.size()).isEqualTo(20);
+        assertThat(eventAttributes.get("k0").textValue()).isEqualTo("again");
+        assertThat(record.get("service_name").textValue()).isEqualTo("new");
+        assertThat(record.get("resource").get("attributes").get("service.name").textValue()).isEqualTo("new");
+    }
+
+    private static io.opentelemetry.proto.common.v1.KeyValue kv(String key, AnyValue value) {
+        return io.opentelemetry.proto.common.v1.KeyValue.newBuilder().setKey(key).setValue(value).build();
+    }
+
+    private static AnyValue str(String s) {
+        return AnyValue.newBuilder().setStringValue(s).build();
+    }
 }
