@@ -41,6 +41,7 @@ import org.apache.camel.Exchange;
  *       result's {@code Success}, {@code Partial}, {@code Timeout}, or {@code rejected} for 429/503);</li>
  *   <li>{@code telemetry.bridge.query.records.scanned{signal}}: Kafka records read by queries;</li>
  *   <li>{@code telemetry.bridge.query.poison_records{signal}}: records queries skipped as undecodable;</li>
+ *   <li>{@code telemetry.bridge.query.fetch{signal}}: time of each Kafka read (consumer poll) a query made;</li>
  *   <li>{@code telemetry.bridge.file.backlog{signal}}: files waiting in the inbox folder of a signal (counted
  *       when scraped).</li>
  * </ul>
@@ -67,6 +68,7 @@ public final class BridgeMeters {
     public static final String QUERY_DURATION = "telemetry.bridge.query.duration";
     public static final String QUERY_SCANNED = "telemetry.bridge.query.records.scanned";
     public static final String QUERY_POISON = "telemetry.bridge.query.poison_records";
+    public static final String QUERY_FETCH = "telemetry.bridge.query.fetch";
     public static final String FILE_BACKLOG = "telemetry.bridge.file.backlog";
 
     /** The {@code # HELP} text of each of our meters. */
@@ -96,6 +98,7 @@ public final class BridgeMeters {
             Map.entry(QUERY_DURATION, "Time to answer a query, by how it ended"),
             Map.entry(QUERY_SCANNED, "Kafka records read by queries"),
             Map.entry(QUERY_POISON, "Records met by queries that could not be decoded (dead-lettered)"),
+            Map.entry(QUERY_FETCH, "Time of one Kafka read (consumer poll) of a query"),
             Map.entry(FILE_BACKLOG, "Files waiting in a signal's inbox folder"));
 
     private final CamelContext context;
@@ -218,6 +221,12 @@ public final class BridgeMeters {
         Counter.builder(DEAD_LETTERED).description(HELP.get(DEAD_LETTERED)).tag("signal", signal.id())
                 .tag("source", source.id()).tag("target", target)
                 .register(registry()).increment();
+    }
+
+    /** Records one Kafka read (consumer poll) of a query of {@code signal} that took {@code nanos}. */
+    public void fetched(Signal signal, long nanos) {
+        Timer.builder(QUERY_FETCH).description(HELP.get(QUERY_FETCH)).tag("signal", signal.id())
+                .register(registry()).record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
     }
 
     /** Records one query: how it ended, how long it took, what it read. */

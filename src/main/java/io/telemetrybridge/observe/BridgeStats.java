@@ -25,8 +25,11 @@ import java.util.concurrent.TimeUnit;
  *   <li>{@code messages_produced}, {@code bytes_produced}, {@code produce_errors},
  *       {@code average_produce_time_ms}: the producer's own Kafka client meters (record-send-total,
  *       outgoing-byte-total, record-error-total, request-latency-avg);</li>
- *   <li>{@code messages_consumed}, {@code bytes_consumed}, {@code average_consume_time_ms}: the query consumers'
- *       Kafka client meters (records-consumed-total, bytes-consumed-total, fetch-latency-avg);
+ *   <li>{@code messages_consumed}: records queries read ({@code telemetry.bridge.query.records.scanned});
+ *       {@code bytes_consumed}: the query consumers' Kafka client meter bytes-consumed-total;
+ *       {@code average_consume_time_ms}: the mean time of one Kafka read of a query
+ *       ({@code telemetry.bridge.query.fetch}; Kafka's own fetch-latency-avg also counted the time a pooled
+ *       consumer sat idle with a fetch answered but not yet polled, seconds);
  *       {@code consume_errors}: records queries skipped as undecodable (poison records);</li>
  *   <li>with the spool on, {@code spool}: records spooled and replayed since the start, records and bytes held
  *       now, and the oldest held record's age in seconds (docs/delivery.md, "Spool").</li>
@@ -66,10 +69,10 @@ public final class BridgeStats {
         out.put("bytes_produced", (long) sum(r, "kafka.producer.outgoing.byte.total"));
         out.put("produce_errors", (long) produceErrors);
         out.put("average_produce_time_ms", average(r, "kafka.producer.request.latency.avg"));
-        out.put("messages_consumed", (long) sum(r, "kafka.consumer.fetch.manager.records.consumed.total"));
+        out.put("messages_consumed", (long) counted(r, BridgeMeters.QUERY_SCANNED));
         out.put("bytes_consumed", (long) sum(r, "kafka.consumer.fetch.manager.bytes.consumed.total"));
         out.put("consume_errors", (long) counted(r, BridgeMeters.QUERY_POISON));
-        out.put("average_consume_time_ms", average(r, "kafka.consumer.fetch.manager.fetch.latency.avg"));
+        out.put("average_consume_time_ms", meanMs(r.find(BridgeMeters.QUERY_FETCH).timers()));
         Gauge held = r.find(BridgeMeters.SPOOL_RECORDS).gauge();
         if (held != null) {
             Map<String, Object> spool = new LinkedHashMap<>();
@@ -87,15 +90,25 @@ public final class BridgeStats {
         return r.find(name).counters().stream().mapToDouble(c -> c.count()).sum();
     }
 
-    /** Sum of a Kafka client meter over clients; the per-topic copies (with a {@code topic} tag) are left out. */
-    private static double sum(MeterRegistry r, String name) {
-        double total = 0;
+    /**
+     * Sum of a Kafka client meter over clients: the client-wide meters, or where there are none the per-topic
+     * ones. Micrometer's Kafka binder keeps only the variant with the most tags of a name once both exist (the
+     * consumer's bytes-consumed-total is both client-wide and per topic, so after the binder's first refresh only
+     * the per-topic meters are left; summing client-wide ones alone then read 0).
+     */
+    static double sum(MeterRegistry r, String name) {
+        double clientWide = 0;
+        double perTopic = 0;
+        boolean anyClientWide = false;
         for (Meter m : r.find(name).meters()) {
             if (m.getId().getTag("topic") == null) {
-                total += value(m);
+                clientWide += value(m);
+                anyClientWide = true;
+            } else if (m.getId().getTag("partition") == null) {
+                perTopic += value(m);
             }
         }
-        return total;
+        return anyClientWide ? clientWide : perTopic;
     }
 
     private static Double average(MeterRegistry r, String name) {

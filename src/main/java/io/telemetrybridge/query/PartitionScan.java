@@ -83,10 +83,11 @@ final class PartitionScan {
     /**
      * Reads {@code ranges} with {@code consumer}, all partitions at once (several ranges of one partition one
      * after the other, in the order given), handing each record to {@code sink}; stops at {@code deadlineNanos}
-     * ({@link System#nanoTime()}) or when {@code budget} is spent.
+     * ({@link System#nanoTime()}) or when {@code budget} is spent. {@code fetched} is told how long each Kafka
+     * read (poll) took, in nanoseconds.
      */
     static Outcome read(Consumer<byte[], byte[]> consumer, List<Range> ranges, RecordSink sink, long deadlineNanos,
-            AtomicLong budget) {
+            AtomicLong budget, java.util.function.LongConsumer fetched) {
         Map<TopicPartition, Deque<Range>> queued = new HashMap<>();
         for (Range r : ranges) {
             if (!r.isEmpty()) {
@@ -109,7 +110,9 @@ final class PartitionScan {
             if (left <= 0 || Thread.currentThread().isInterrupted()) {
                 break;
             }
+            long polled = System.nanoTime();
             ConsumerRecords<byte[], byte[]> batch = consumer.poll(Duration.ofNanos(Math.min(left, 200_000_000L)));
+            fetched.accept(System.nanoTime() - polled);
             for (TopicPartition tp : batch.partitions()) {
                 Deque<Range> q = queued.get(tp);
                 if (q == null) {

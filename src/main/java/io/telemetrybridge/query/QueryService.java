@@ -303,7 +303,8 @@ public final class QueryService implements AutoCloseable {
         PartitionScan.Outcome read(Consumer<byte[], byte[]> consumer, List<PartitionScan.Range> share, long deadline) {
             boolean healthy = true;
             try {
-                return PartitionScan.read(consumer, share, this::accept, deadline, budget);
+                return PartitionScan.read(consumer, share, this::accept, deadline, budget,
+                        nanos -> meters.fetched(spec.signal(), nanos));
             } catch (InterruptException e) {
                 return new PartitionScan.Outcome(share.stream().map(r -> r.partition() + ": stopped at the deadline")
                         .toList(), false);

@@ -56,6 +56,9 @@ class OperateApiTest {
         assertThat(stats.get("bytes_produced").asLong()).isPositive();
         assertThat(stats.get("produce_errors").asLong()).isZero();
         assertThat(stats.get("messages_consumed").asLong()).isGreaterThanOrEqualTo(3L * perBatch);
+        assertThat(stats.get("bytes_consumed").asLong()).isPositive();
+        // One Kafka read of a query, not the pooled consumers' idle time.
+        assertThat(stats.get("average_consume_time_ms").asDouble()).isPositive().isLessThan(5_000);
         assertThat(stats.get("consume_errors").asLong()).isZero();
 
         String prometheus = bridge.send(HttpRequest.newBuilder(bridge.managementUri("/observe/metrics")).GET()
@@ -65,6 +68,8 @@ class OperateApiTest {
         assertThat(prometheusSum(prometheus, "kafka_producer_record_send_total"))
                 .isEqualTo(stats.get("messages_produced").asDouble());
         assertThat(prometheusSum(prometheus, "telemetry_bridge_query_duration_seconds_count")).isEqualTo(1.0);
+        assertThat(prometheusSum(prometheus, "telemetry_bridge_query_records_scanned_total"))
+                .isEqualTo(stats.get("messages_consumed").asDouble());
         // Every meter of ours says what it counts.
         java.util.List<String> types = prometheus.lines().filter(l -> l.startsWith("# TYPE telemetry_bridge_"))
                 .map(l -> l.split(" ")[2]).toList();
