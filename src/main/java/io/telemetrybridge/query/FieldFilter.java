@@ -129,7 +129,8 @@ public final class FieldFilter {
             return s.value().equals(Fields.text(node));
         }
         if (value instanceof NumberValue n) {
-            return Fields.number(node) == n.value();
+            Integer c = Fields.compare(node, n);
+            return c != null && c == 0;
         }
         if (value instanceof BooleanValue b) {
             return node.isBoolean() ? node.booleanValue() == b.value()
@@ -164,8 +165,8 @@ public final class FieldFilter {
             return false;
         }
         if (value instanceof NumberValue n) {
-            double d = Fields.number(node);
-            return !Double.isNaN(d) && accept.test(Double.compare(d, n.value()));
+            Integer c = Fields.compare(node, n);
+            return c != null && accept.test(c);
         }
         String text = Fields.text(node);
         if (text == null) {

@@ -83,6 +83,23 @@ public final class Fields {
         return Double.NaN;
     }
 
+    /**
+     * How a field compares with a filter's number: negative, 0 or positive; null when the field is not a number
+     * (nor a number's text). Compared as doubles, and exactly where the doubles are equal: 9007199254740993 is
+     * not 9007199254740992, though both are the same double. {@code -0.0} equals {@code 0}.
+     */
+    static Integer compare(JsonNode node, FilterValue.NumberValue n) {
+        double d = number(node);
+        if (Double.isNaN(d)) {
+            return null;
+        }
+        if (d != n.value()) {
+            return d < n.value() ? -1 : 1;
+        }
+        java.math.BigDecimal exact = node.isNumber() ? node.decimalValue() : new java.math.BigDecimal(node.textValue());
+        return exact.compareTo(n.exact());
+    }
+
     static String numberText(double d) {
         if (d == Math.rint(d) && Math.abs(d) < EXACT_INTEGERS) {
             return Long.toString((long) d);

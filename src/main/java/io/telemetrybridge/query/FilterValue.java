@@ -22,8 +22,27 @@ public sealed interface FilterValue {
     }
 
     /** A number (f64 in the seed); always finite. */
-    record NumberValue(double value) implements FilterValue {
+    /**
+     * A number: as a double (the seed's f64) for speed, and exactly as written, so that values beyond a double's
+     * 53 bits (9007199254740993, a uint64 counter) or decimals that round alike are still told apart.
+     */
+    record NumberValue(double value, java.math.BigDecimal exact) implements FilterValue {
+        NumberValue(double value) {
+            this(value, java.math.BigDecimal.valueOf(value));
+        }
+
         public String text() { return Fields.numberText(value); }
+
+        /** Equal by value: {@code 1}, {@code 1.0} and {@code 1e0} are one number. */
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof NumberValue n && exact.compareTo(n.exact) == 0;
+        }
+
+        @Override
+        public int hashCode() {
+            return exact.stripTrailingZeros().hashCode();
+        }
     }
 
     /** A boolean value. */
@@ -115,6 +134,6 @@ public sealed interface FilterValue {
         if (!node.isNumber() || !Double.isFinite(node.doubleValue())) {
             throw new InvalidInputException(path, "expected a finite number");
         }
-        return new NumberValue(node.doubleValue());
+        return new NumberValue(node.doubleValue(), node.decimalValue());
     }
 }

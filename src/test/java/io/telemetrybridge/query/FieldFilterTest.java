@@ -36,6 +36,30 @@ class FieldFilterTest {
         assertThat(test("level", Operator.EQUALS, s("warn"))).as("case matters").isFalse();
     }
 
+    /** Numbers a double cannot tell apart (beyond 2^53) are still compared exactly; -0.0 equals 0. */
+    @Test
+    void numbersBeyondADoublesPrecisionAreComparedExactly() {
+        JsonNode big = Json.tree("""
+                {"n": 9007199254740993, "t": "9007199254740993", "u": 18446744073709551615, "z": -0.0}""");
+        NumberValue exact = new NumberValue(9007199254740993d, new java.math.BigDecimal("9007199254740993"));
+        NumberValue below = new NumberValue(9007199254740992d, new java.math.BigDecimal("9007199254740992"));
+        assertThat(FieldFilter.of("n", Operator.EQUALS, exact).test(big)).isTrue();
+        assertThat(FieldFilter.of("t", Operator.EQUALS, exact).test(big)).isTrue();
+        assertThat(FieldFilter.of("n", Operator.EQUALS, below).test(big)).isFalse();
+        assertThat(FieldFilter.of("n", Operator.GREATER_THAN, below).test(big)).isTrue();
+        assertThat(FieldFilter.of("t", Operator.LESS_THAN_OR_EQUAL, below).test(big)).isFalse();
+        NumberValue uint64Max = new NumberValue(1.8446744073709552E19, new java.math.BigDecimal("18446744073709551615"));
+        assertThat(FieldFilter.of("u", Operator.EQUALS, uint64Max).test(big)).isTrue();
+        assertThat(FieldFilter.of("u", Operator.LESS_THAN, uint64Max).test(big)).isFalse();
+        assertThat(FieldFilter.of("z", Operator.EQUALS, new NumberValue(0)).test(big)).isTrue();
+        assertThat(FieldFilter.of("z", Operator.GREATER_THAN_OR_EQUAL, new NumberValue(0)).test(big)).isTrue();
+        // As a query writes it.
+        FilterValue parsed = FilterValue.parse(Json.tree("{\"Number\": 9007199254740993}"));
+        assertThat(FieldFilter.of("n", Operator.EQUALS, parsed).test(big)).isTrue();
+        assertThat(FieldFilter.of("n", Operator.EQUALS, FilterValue.parse(Json.tree("{\"Number\": 9007199254740992}")))
+                .test(big)).isFalse();
+    }
+
     @Test
     void equalsNumberAcceptsNumbersAndNumericStrings() {
         assertThat(test("count", Operator.EQUALS, new NumberValue(10))).isTrue();
