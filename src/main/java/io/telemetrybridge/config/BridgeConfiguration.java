@@ -122,6 +122,7 @@ public final class BridgeConfiguration implements CamelConfiguration, AutoClosea
                 meters.spoolGauges(spool::figures);
                 spool.bindProducerMeters(meters.registry());
             }
+            meters.inFlight(inFlight::inUse);
             for (Signal s : Signal.values()) {
                 Path folder = settings.file().inbox().resolve(s.id());
                 meters.fileBacklog(s, () -> InboxFiles.waiting(folder));

@@ -43,7 +43,8 @@ import org.apache.camel.Exchange;
  *   <li>{@code telemetry.bridge.query.poison_records{signal}}: records queries skipped as undecodable;</li>
  *   <li>{@code telemetry.bridge.query.fetch{signal}}: time of each Kafka read (consumer poll) a query made;</li>
  *   <li>{@code telemetry.bridge.file.backlog{signal}}: files waiting in the inbox folder of a signal (counted
- *       when scraped).</li>
+ *       when scraped);</li>
+ *   <li>{@code telemetry.bridge.requests.in_flight}: ingestion requests (HTTP and gRPC) being handled now.</li>
  * </ul>
  */
 public final class BridgeMeters {
@@ -70,6 +71,7 @@ public final class BridgeMeters {
     public static final String QUERY_POISON = "telemetry.bridge.query.poison_records";
     public static final String QUERY_FETCH = "telemetry.bridge.query.fetch";
     public static final String FILE_BACKLOG = "telemetry.bridge.file.backlog";
+    public static final String IN_FLIGHT = "telemetry.bridge.requests.in_flight";
 
     /** The {@code # HELP} text of each of our meters. */
     private static final Map<String, String> HELP = Map.ofEntries(
@@ -99,7 +101,9 @@ public final class BridgeMeters {
             Map.entry(QUERY_SCANNED, "Kafka records read by queries"),
             Map.entry(QUERY_POISON, "Records met by queries that could not be decoded (dead-lettered)"),
             Map.entry(QUERY_FETCH, "Time of one Kafka read (consumer poll) of a query"),
-            Map.entry(FILE_BACKLOG, "Files waiting in a signal's inbox folder"));
+            Map.entry(FILE_BACKLOG, "Files waiting in a signal's inbox folder"),
+            Map.entry(IN_FLIGHT, "Ingestion requests (HTTP and gRPC) being handled now; past "
+                    + "bridge.http.max-in-flight-requests they are refused with 429 / RESOURCE_EXHAUSTED"));
 
     private final CamelContext context;
     private volatile MeterRegistry registry;
@@ -241,6 +245,12 @@ public final class BridgeMeters {
      * Registers the backlog gauge of one signal's inbox folder: {@code waiting} counts the files there that the
      * file route has not taken yet.
      */
+    /** Registers the gauge of ingestion requests in hand, over every front door. */
+    public void inFlight(Supplier<Number> requests) {
+        Gauge.builder(IN_FLIGHT, requests).description(HELP.get(IN_FLIGHT))
+                .strongReference(true).register(registry());
+    }
+
     public void fileBacklog(Signal signal, Supplier<Number> waiting) {
         // A strong reference: Micrometer holds gauge objects weakly, and a collected supplier would read NaN.
         Gauge.builder(FILE_BACKLOG, waiting).description(HELP.get(FILE_BACKLOG)).tag("signal", signal.id())

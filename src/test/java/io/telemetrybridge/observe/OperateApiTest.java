@@ -70,6 +70,9 @@ class OperateApiTest {
         assertThat(prometheusSum(prometheus, "telemetry_bridge_query_duration_seconds_count")).isEqualTo(1.0);
         assertThat(prometheusSum(prometheus, "telemetry_bridge_query_records_scanned_total"))
                 .isEqualTo(stats.get("messages_consumed").asDouble());
+        // No ingestion request is in hand while the test reads the meters.
+        assertThat(prometheus).contains("\ntelemetry_bridge_requests_in_flight 0.0");
+        assertThat(prometheus).as("Camel's exchange event notifier is off").doesNotContain("camel_exchanges_last_timestamp");
         // Every meter of ours says what it counts.
         java.util.List<String> types = prometheus.lines().filter(l -> l.startsWith("# TYPE telemetry_bridge_"))
                 .map(l -> l.split(" ")[2]).toList();
