@@ -1,8 +1,8 @@
 package io.telemetrybridge.query;
 
-import java.time.Duration;
 import io.telemetrybridge.kafka.ProducedRecords;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -10,9 +10,8 @@ import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Queue;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -64,9 +63,8 @@ public final class TraceIndex implements AutoCloseable {
     private Thread thread;
     /** Null: every record is read back from the topic. */
     private final ProducedRecords produced;
-    /** Acknowledged records not yet taken by the index thread, and how many. */
-    private final Queue<Produced> acknowledged = new ConcurrentLinkedQueue<>();
-    private final AtomicInteger waiting = new AtomicInteger();
+    /** Acknowledged records not yet taken by the index thread. */
+    private final BlockingQueue<Produced> acknowledged = new LinkedBlockingQueue<>(MAX_PRODUCED);
     /** Per partition, acknowledged records ahead of the index, in offset order (index thread only). */
     private final Map<Integer, Deque<Produced>> ahead = new HashMap<>();
     /** Partitions paused for acknowledgements, and since when (System.nanoTime). */
@@ -192,11 +190,8 @@ public final class TraceIndex implements AutoCloseable {
 
     /** On a producer's network thread: queued for the index thread, unless too many wait already. */
     private void acknowledged(int partition, long offset, int hash) {
-        if (waiting.incrementAndGet() > MAX_PRODUCED) {
-            waiting.decrementAndGet();
-            return;
-        }
-        acknowledged.add(new Produced(partition, offset, hash));
+        // Full: dropped, and the consumer reads that record.
+        acknowledged.offer(new Produced(partition, offset, hash));
     }
 
     /** A record the bridge wrote to the topic, as Kafka acknowledged it, with its key's {@link #hash} (0: none). */
@@ -260,7 +255,6 @@ public final class TraceIndex implements AutoCloseable {
         // Read before the queue: an acknowledgement is queued before its send counts as answered.
         boolean busy = produced.busy(topic, MAX_PAUSE_NANOS);
         for (Produced r = acknowledged.poll(); r != null; r = acknowledged.poll()) {
-            waiting.decrementAndGet();
             Deque<Produced> q = ahead.computeIfAbsent(r.partition(), k -> new ArrayDeque<>());
             Produced last = q.peekLast();
             // A second producer's acknowledgements may come out of order: the consumer reads those records.
