@@ -53,6 +53,10 @@ public class OtlpLoad {
                     OtlpJsonWriter.write(r).length);
             return;
         }
+        if (args[0].equals("--codec")) {
+            codec(Integer.parseInt(args[1]), Double.parseDouble(args[2]));
+            return;
+        }
         String url = args[0];
         boolean json = args[1].equals("json");
         boolean grpc = args[1].equals("grpc");
@@ -135,6 +139,58 @@ public class OtlpLoad {
                         + "records_per_s=%-9.0f p50_ms=%-7.2f p99_ms=%-7.2f cpu_us_per_record=%-6.2f%n",
                 args[1], connections, ok.get(), failed.get(), records, ok.get() * SPANS_PER_REQUEST,
                 records / elapsed, percentile(all, 50), percentile(all, 99), cpuMicros / Math.max(1, records));
+    }
+
+    /**
+     * For bench/codec.sh: the bridge's own steps for one request, in this thread, without HTTP or Kafka: decode
+     * (OTLP/protobuf or OTLP/JSON) and validate, then encode (the record encodings json and otlp_proto), over the
+     * benchmark's 64 requests. ROUNDS rounds of SECONDS each; per pipeline it prints nanoseconds per span, the
+     * best and the median of the rounds after the first three (the JIT's).
+     */
+    @SuppressWarnings("unchecked")
+    static void codec(int rounds, double seconds) throws Exception {
+        Random random = new Random(42);
+        List<byte[]> proto = new ArrayList<>();
+        List<byte[]> json = new ArrayList<>();
+        for (int i = 0; i < 64; i++) {
+            ExportTraceServiceRequest request = request(random);
+            proto.add(request.toByteArray());
+            json.add(OtlpJsonWriter.write(request));
+        }
+        io.telemetrybridge.otlp.OtlpRequests requests = new io.telemetrybridge.otlp.OtlpRequests(64, 64L << 20);
+        io.telemetrybridge.model.Signal traces = io.telemetrybridge.model.Signal.TRACES;
+        String[] names = {"decode+validate proto", "decode+validate json", "proto -> json records", "json -> json records",
+                "proto -> otlp_proto records"};
+        List<byte[]>[] inputs = new List[] {proto, json, proto, json, proto};
+        String[] types = {"application/x-protobuf", "application/json", "application/x-protobuf", "application/json",
+                "application/x-protobuf"};
+        io.telemetrybridge.otlp.OtlpEncoding[] encodings = {null, null, io.telemetrybridge.otlp.OtlpEncoding.named("json"),
+                io.telemetrybridge.otlp.OtlpEncoding.named("json"), io.telemetrybridge.otlp.OtlpEncoding.named("otlp_proto")};
+        long sink = 0;
+        for (int p = 0; p < names.length; p++) {
+            double[] perSpan = new double[rounds];
+            for (int round = 0; round < rounds; round++) {
+                long spans = 0;
+                long t0 = System.nanoTime();
+                long end = t0 + (long) (seconds * 1e9);
+                while (System.nanoTime() < end) {
+                    for (byte[] body : inputs[p]) {
+                        com.google.protobuf.Message m = requests.decode(traces, types[p], null, body);
+                        com.google.protobuf.Message valid = io.telemetrybridge.otlp.OtlpValidation.check(traces, m).request();
+                        sink += encodings[p] == null ? valid.hashCode() : encodings[p].encode(traces, valid).size();
+                        spans += SPANS_PER_REQUEST;
+                    }
+                }
+                perSpan[round] = (System.nanoTime() - t0) / (double) spans;
+            }
+            double[] steady = Arrays.copyOfRange(perSpan, Math.min(3, rounds - 1), rounds);
+            Arrays.sort(steady);
+            System.out.printf("%-28s ns_per_span best=%-6.0f median=%-6.0f rounds=%d%n", names[p], steady[0],
+                    steady[steady.length / 2], steady.length);
+        }
+        if (sink == 42) {
+            System.out.println();
+        }
     }
 
     /** A plaintext grpc-java channel calling TraceService/Export with raw protobuf bytes. */

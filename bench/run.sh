@@ -11,7 +11,8 @@
 # same broker, and prints each rate as a ratio of it.
 #
 #   bench/run.sh                      # 10 s per run; RUN_SECONDS=30 bench/run.sh for steadier figures
-#                                     # (WARM_SECONDS=5 for the warm-up of the runs before 2026-12-02)
+#                                     # (WARM_SECONDS=5 for the warm-up of the runs before 2026-12-02,
+#                                     # 20 for those of 2026-12-02)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -30,9 +31,11 @@ load() {
 
 echo "== machine: $(nproc) cores, $(java -version 2>&1 | head -1), run length ${RUN_SECONDS} s"
 java -cp "$jar" bench/OtlpLoad.java --sizes
-# The JIT compiles for about a minute under this load: with 5 s per encoding, the compiler threads still took
-# 11-14% of the bridge's CPU during the first runs reported (bench/threads.py), which are meant to be steady.
-WARM_SECONDS=${WARM_SECONDS:-20}
+# The JIT compiles for one to two minutes under this load: with 5 s per encoding, the compiler threads still took
+# 11-14% of the bridge's CPU during the first runs reported (bench/threads.py), which are meant to be steady. On a
+# slower machine (2026-12-02, -XX:+PrintCompilation) 4 connections of protobuf took 100 s to a steady rate
+# (10.7k, 17.1k, 25.1k, 31.7k, 33.5k, then 35-37k records/s per 20 s), with 20 s per encoding not yet reached.
+WARM_SECONDS=${WARM_SECONDS:-40}
 echo "== warm-up (not reported): ${WARM_SECONDS} s per encoding"
 load proto 4 "$WARM_SECONDS" >/dev/null
 load json 4 "$WARM_SECONDS" >/dev/null

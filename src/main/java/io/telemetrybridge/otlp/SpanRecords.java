@@ -1,6 +1,7 @@
 package io.telemetrybridge.otlp;
 
 import com.fasterxml.jackson.core.SerializableString;
+import com.google.protobuf.ByteString;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.trace.v1.ResourceSpans;
 import io.opentelemetry.proto.trace.v1.ScopeSpans;
@@ -25,6 +26,9 @@ final class SpanRecords {
     static List<KeyedRecord> encode(ExportTraceServiceRequest request) throws IOException {
         List<KeyedRecord> records = new ArrayList<>();
         JsonOut out = JsonOut.ofThread();
+        // A request's spans mostly come in runs of one trace: its key is made once per run.
+        ByteString traceId = null;
+        String key = null;
         for (ResourceSpans rs : request.getResourceSpansList()) {
             for (ScopeSpans ss : rs.getScopeSpansList()) {
                 SerializableString context = out.context(rs.getResource(), rs.getSchemaUrl(), ss.getScope(),
@@ -32,7 +36,11 @@ final class SpanRecords {
                 for (Span span : ss.getSpansList()) {
                     write(out, span);
                     out.closeWith(context);
-                    records.add(new KeyedRecord(RecordKeys.trace(span.getTraceId()), out.next()));
+                    if (!span.getTraceId().equals(traceId)) {
+                        traceId = span.getTraceId();
+                        key = RecordKeys.trace(traceId);
+                    }
+                    records.add(new KeyedRecord(key, out.next()));
                 }
             }
         }

@@ -75,6 +75,52 @@ class JsonOutValuesTest {
         assertThat(record.get("resource").get("attributes").get("service.name").textValue()).isEqualTo("new");
     }
 
+    /** Keys that differ but share a signature bit in JsonOut.repeatsKey ("ad" and "ba") are all kept, in order. */
+    @Test
+    void differentKeysThatLookAlikeAreAllKept() throws Exception {
+        var record = new com.fasterxml.jackson.databind.ObjectMapper().readTree(SpanRecords.encode(traces(
+                span(1).addAttributes(kv("ad", str("1"))).addAttributes(kv("x", str("2")))
+                        .addAttributes(kv("ba", str("3"))))).get(0).value());
+        assertThat(record.get("attributes").properties()).extracting(java.util.Map.Entry::getKey)
+                .containsExactly("ad", "x", "ba");
+    }
+
+    /** Each span is keyed by its own trace id, however the request's spans alternate between traces. */
+    @Test
+    void eachSpanIsKeyedByItsOwnTraceId() throws Exception {
+        var records = SpanRecords.encode(traces(span(1), span(1), span(2), span(1),
+                io.opentelemetry.proto.trace.v1.Span.newBuilder()));
+        assertThat(records).extracting(io.telemetrybridge.model.KeyedRecord::key).containsExactly(
+                "01010101010101010101010101010101", "01010101010101010101010101010101",
+                "02020202020202020202020202020202", "01010101010101010101010101010101", null);
+        var mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+        assertThat(mapper.readTree(records.get(2).value()).get("trace_id").textValue())
+                .isEqualTo("02020202020202020202020202020202");
+        assertThat(mapper.readTree(records.get(2).value()).get("span_id").textValue()).isEqualTo("0202020202020202");
+        assertThat(mapper.readTree(records.get(4).value()).get("trace_id").isNull()).isTrue();
+    }
+
+    /** A span whose trace id is 16 bytes of {@code b} and span id 8 bytes of {@code b}. */
+    private static io.opentelemetry.proto.trace.v1.Span.Builder span(int b) {
+        byte[] trace = new byte[16];
+        byte[] id = new byte[8];
+        java.util.Arrays.fill(trace, (byte) b);
+        java.util.Arrays.fill(id, (byte) b);
+        return io.opentelemetry.proto.trace.v1.Span.newBuilder().setTraceId(com.google.protobuf.ByteString.copyFrom(trace))
+                .setSpanId(com.google.protobuf.ByteString.copyFrom(id));
+    }
+
+    private static io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest traces(
+            io.opentelemetry.proto.trace.v1.Span.Builder... spans) {
+        var scope = io.opentelemetry.proto.trace.v1.ScopeSpans.newBuilder();
+        for (var s : spans) {
+            scope.addSpans(s);
+        }
+        return io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest.newBuilder()
+                .addResourceSpans(io.opentelemetry.proto.trace.v1.ResourceSpans.newBuilder().addScopeSpans(scope))
+                .build();
+    }
+
     private static io.opentelemetry.proto.common.v1.KeyValue kv(String key, AnyValue value) {
         return io.opentelemetry.proto.common.v1.KeyValue.newBuilder().setKey(key).setValue(value).build();
     }
