@@ -202,7 +202,8 @@ final class JsonOut implements AutoCloseable {
         if (hexScratch.length < 3 * n) {
             hexScratch = new byte[3 * n];
         }
-        // The id's bytes at the end of the scratch buffer, in one copy: ByteString.byteAt per byte cost twice as much.
+        // The id's bytes at the end of the scratch buffer, in one copy: with ByteString.byteAt per byte this method's
+        // own time was 8.4% of the span encoding, 4.8% so (bench/codec.sh, async-profiler).
         id.copyTo(hexScratch, 2 * n);
         for (int i = 0; i < n; i++) {
             int b = hexScratch[2 * n + i] & 0xff;
