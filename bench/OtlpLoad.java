@@ -141,13 +141,15 @@ public class OtlpLoad {
                 records / elapsed, percentile(all, 50), percentile(all, 99), cpuMicros / Math.max(1, records));
     }
 
+    /** One pipeline of bench/codec.sh: its bodies, their media type, and the record encoding (null: none). */
+    record Pipeline(String name, List<byte[]> bodies, String contentType, io.telemetrybridge.otlp.OtlpEncoding encoding) {}
+
     /**
      * For bench/codec.sh: the bridge's own steps for one request, in this thread, without HTTP or Kafka: decode
      * (OTLP/protobuf or OTLP/JSON) and validate, then encode (the record encodings json and otlp_proto), over the
      * benchmark's 64 requests. ROUNDS rounds of SECONDS each; per pipeline it prints nanoseconds per span, the
      * best and the median of the rounds after the first three (the JIT's).
      */
-    @SuppressWarnings("unchecked")
     static void codec(int rounds, double seconds) throws Exception {
         Random random = new Random(42);
         List<byte[]> proto = new ArrayList<>();
@@ -157,27 +159,29 @@ public class OtlpLoad {
             proto.add(request.toByteArray());
             json.add(OtlpJsonWriter.write(request));
         }
+        String protobuf = "application/x-protobuf";
+        var jsonRecords = io.telemetrybridge.otlp.OtlpEncoding.named("json");
+        List<Pipeline> pipelines = List.of(
+                new Pipeline("decode+validate proto", proto, protobuf, null),
+                new Pipeline("decode+validate json", json, "application/json", null),
+                new Pipeline("proto -> json records", proto, protobuf, jsonRecords),
+                new Pipeline("json -> json records", json, "application/json", jsonRecords),
+                new Pipeline("proto -> otlp_proto records", proto, protobuf,
+                        io.telemetrybridge.otlp.OtlpEncoding.named("otlp_proto")));
         io.telemetrybridge.otlp.OtlpRequests requests = new io.telemetrybridge.otlp.OtlpRequests(64, 64L << 20);
         io.telemetrybridge.model.Signal traces = io.telemetrybridge.model.Signal.TRACES;
-        String[] names = {"decode+validate proto", "decode+validate json", "proto -> json records", "json -> json records",
-                "proto -> otlp_proto records"};
-        List<byte[]>[] inputs = new List[] {proto, json, proto, json, proto};
-        String[] types = {"application/x-protobuf", "application/json", "application/x-protobuf", "application/json",
-                "application/x-protobuf"};
-        io.telemetrybridge.otlp.OtlpEncoding[] encodings = {null, null, io.telemetrybridge.otlp.OtlpEncoding.named("json"),
-                io.telemetrybridge.otlp.OtlpEncoding.named("json"), io.telemetrybridge.otlp.OtlpEncoding.named("otlp_proto")};
         long sink = 0;
-        for (int p = 0; p < names.length; p++) {
+        for (Pipeline p : pipelines) {
             double[] perSpan = new double[rounds];
             for (int round = 0; round < rounds; round++) {
                 long spans = 0;
                 long t0 = System.nanoTime();
                 long end = t0 + (long) (seconds * 1e9);
                 while (System.nanoTime() < end) {
-                    for (byte[] body : inputs[p]) {
-                        com.google.protobuf.Message m = requests.decode(traces, types[p], null, body);
+                    for (byte[] body : p.bodies()) {
+                        com.google.protobuf.Message m = requests.decode(traces, p.contentType(), null, body);
                         com.google.protobuf.Message valid = io.telemetrybridge.otlp.OtlpValidation.check(traces, m).request();
-                        sink += encodings[p] == null ? valid.hashCode() : encodings[p].encode(traces, valid).size();
+                        sink += p.encoding() == null ? valid.hashCode() : p.encoding().encode(traces, valid).size();
                         spans += SPANS_PER_REQUEST;
                     }
                 }
@@ -185,9 +189,10 @@ public class OtlpLoad {
             }
             double[] steady = Arrays.copyOfRange(perSpan, Math.min(3, rounds - 1), rounds);
             Arrays.sort(steady);
-            System.out.printf("%-28s ns_per_span best=%-6.0f median=%-6.0f rounds=%d%n", names[p], steady[0],
+            System.out.printf("%-28s ns_per_span best=%-6.0f median=%-6.0f rounds=%d%n", p.name(), steady[0],
                     steady[steady.length / 2], steady.length);
         }
+        // Used, so that the JIT cannot leave the work out.
         if (sink == 42) {
             System.out.println();
         }
