@@ -1,6 +1,7 @@
 package io.telemetrybridge.http;
 
 import com.google.rpc.Code;
+import java.util.Arrays;
 import io.vertx.ext.web.RoutingContext;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
 
@@ -11,6 +12,8 @@ import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
  *   <li>503 with {@code Retry-After} while {@link RouteAvailability} says the path cannot be served now (a
  *       reload, a shutdown), also in place of platform-http's bare 500 or 503 of a route that is stopping;</li>
  *   <li>404 for a path no route serves, 405 with the right {@code Allow} for a method none serves there;</li>
+ *   <li>503 with {@code Retry-After} for a method a route serves there that the router still missed (routed in
+ *       the instant a reload swapped the route);</li>
  *   <li>413 for a body over {@code camel.server.maxBodySize}.</li>
  * </ul>
  */
@@ -41,6 +44,10 @@ final class FallbackAnswers {
             String allowed = routes.allowed(path);
             if (allowed.isEmpty()) {
                 EarlyAnswer.end(ctx, 404, "no endpoint at " + path, Code.NOT_FOUND);
+            } else if (Arrays.asList(allowed.split(", ")).contains(ctx.request().method().name())) {
+                // A route serves this method here now, yet the router did not find it: the request was routed
+                // while a reload had the old route removed and the new one not yet added.
+                retryLater(ctx, "the route serving " + path + " is being reloaded");
             } else {
                 ctx.response().putHeader("Allow", allowed);
                 EarlyAnswer.end(ctx, 405, "only " + allowed + " is allowed here", Code.INVALID_ARGUMENT);
@@ -72,9 +79,14 @@ final class FallbackAnswers {
         if (why == null) {
             return false;
         }
+        retryLater(ctx, why);
+        return true;
+    }
+
+    /** 503 with {@code Retry-After} (UNAVAILABLE on the OTLP paths), which OTLP clients retry. */
+    private void retryLater(RoutingContext ctx, String why) {
         ctx.response().putHeader("Retry-After", String.valueOf(retryAfterSeconds));
         EarlyAnswer.end(ctx, 503, why + "; retry after " + retryAfterSeconds + " s", Code.UNAVAILABLE);
-        return true;
     }
 
     /**
