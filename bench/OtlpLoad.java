@@ -54,7 +54,7 @@ public class OtlpLoad {
             return;
         }
         if (args[0].equals("--codec")) {
-            codec(Integer.parseInt(args[1]), Double.parseDouble(args[2]));
+            codec(Integer.parseInt(args[1]), Double.parseDouble(args[2]), args.length > 3 ? args[3] : "");
             return;
         }
         String url = args[0];
@@ -76,13 +76,25 @@ public class OtlpLoad {
 
         // Topic "-": Kafka is not asked (the spool benchmark runs with the broker stopped); records = 2xx x spans.
         boolean countOnKafka = !topic.equals("-");
-        long offsetsBefore = countOnKafka ? endOffsets(bootstrap, topic) : 0;
-        long cpuBefore = cpuTicks(pid);
         AtomicLong ok = new AtomicLong();
         AtomicLong failed = new AtomicLong();
         List<long[]> latencies = new ArrayList<>();
-        long deadline = System.nanoTime() + Duration.ofSeconds(seconds).toNanos();
-        long started = System.nanoTime();
+        // This JVM's own warm-up (JIT, heap sizing) is not the bridge's latency: in a fresh load generator the first
+        // seconds had 20 ms G1 pauses and held half of the requests over 8 ms at one connection (2026-12-02). So
+        // every client sends for CLIENT_WARM_SECONDS first, uncounted; the measured run starts when all have
+        // finished their last warm-up request, so no record of the warm-up is counted on Kafka.
+        long warmUntil = System.nanoTime() + Duration.ofSeconds(clientWarmSeconds()).toNanos();
+        long[] window = new long[4]; // started, deadline (ns), offsets before, CPU ticks before
+        java.util.concurrent.CyclicBarrier measured = new java.util.concurrent.CyclicBarrier(connections, () -> {
+            window[2] = countOnKafka ? endOffsets(bootstrap, topic) : 0;
+            try {
+                window[3] = cpuTicks(pid);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            window[0] = System.nanoTime();
+            window[1] = window[0] + Duration.ofSeconds(seconds).toNanos();
+        });
         List<Thread> workers = new ArrayList<>();
         for (int c = 0; c < connections; c++) {
             long[] mine = new long[2_000_000];
@@ -93,20 +105,23 @@ public class OtlpLoad {
                 HttpClient client = grpc ? null : HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
                 GrpcExport channel = grpc ? new GrpcExport(URI.create(url)) : null;
                 int n = 0;
-                while (System.nanoTime() < deadline && n < mine.length - 1) {
+                try {
+                    for (int i = 0; System.nanoTime() < warmUntil; i++) {
+                        try {
+                            send(client, channel, url, contentType, bodies.get((worker * 7 + i) % bodies.size()));
+                        } catch (java.io.IOException e) {
+                            // Counted in the measured run only.
+                        }
+                    }
+                    measured.await();
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+                while (System.nanoTime() < window[1] && n < mine.length - 1) {
                     byte[] body = bodies.get((worker * 7 + n) % bodies.size());
                     long t0 = System.nanoTime();
                     try {
-                        boolean accepted;
-                        if (grpc) {
-                            accepted = channel.export(body);
-                        } else {
-                            HttpRequest request = HttpRequest.newBuilder(URI.create(url))
-                                    .header("Content-Type", contentType).timeout(Duration.ofSeconds(30))
-                                    .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
-                            accepted = client.send(request, HttpResponse.BodyHandlers.ofByteArray()).statusCode() / 100 == 2;
-                        }
-                        if (accepted) {
+                        if (send(client, channel, url, contentType, body)) {
                             ok.incrementAndGet();
                         } else {
                             failed.incrementAndGet();
@@ -127,11 +142,12 @@ public class OtlpLoad {
         for (Thread t : workers) {
             t.join();
         }
-        double elapsed = (System.nanoTime() - started) / 1e9;
+        double elapsed = (System.nanoTime() - window[0]) / 1e9;
         long cpuAfter = cpuTicks(pid);
+        long cpuBefore = window[3];
         // Acknowledged records are on the topic once the last answer came; allow a moment for end offsets.
         Thread.sleep(500);
-        long records = countOnKafka ? endOffsets(bootstrap, topic) - offsetsBefore : ok.get() * SPANS_PER_REQUEST;
+        long records = countOnKafka ? endOffsets(bootstrap, topic) - window[2] : ok.get() * SPANS_PER_REQUEST;
 
         long[] all = latencies.stream().flatMapToLong(l -> Arrays.stream(l, 1, (int) l[0] + 1)).sorted().toArray();
         double cpuMicros = (cpuAfter - cpuBefore) * (1_000_000.0 / 100); // /proc ticks are 1/100 s
@@ -148,9 +164,10 @@ public class OtlpLoad {
      * For bench/codec.sh: the bridge's own steps for one request, in this thread, without HTTP or Kafka: decode
      * (OTLP/protobuf or OTLP/JSON) and validate, then encode (the record encodings json and otlp_proto), over the
      * benchmark's 64 requests. ROUNDS rounds of SECONDS each; per pipeline it prints nanoseconds per span, the
-     * best and the median of the rounds after the first three (the JIT's).
+     * best and the median of the rounds after the first three (the JIT's). Only the pipelines whose name contains
+     * {@code only} run (all for "").
      */
-    static void codec(int rounds, double seconds) throws Exception {
+    static void codec(int rounds, double seconds, String only) throws Exception {
         Random random = new Random(42);
         List<byte[]> proto = new ArrayList<>();
         List<byte[]> json = new ArrayList<>();
@@ -171,7 +188,7 @@ public class OtlpLoad {
         io.telemetrybridge.otlp.OtlpRequests requests = new io.telemetrybridge.otlp.OtlpRequests(64, 64L << 20);
         io.telemetrybridge.model.Signal traces = io.telemetrybridge.model.Signal.TRACES;
         long sink = 0;
-        for (Pipeline p : pipelines) {
+        for (Pipeline p : pipelines.stream().filter(p -> p.name().contains(only)).toList()) {
             double[] perSpan = new double[rounds];
             for (int round = 0; round < rounds; round++) {
                 long spans = 0;
@@ -181,7 +198,10 @@ public class OtlpLoad {
                     for (byte[] body : p.bodies()) {
                         com.google.protobuf.Message m = requests.decode(traces, p.contentType(), null, body);
                         com.google.protobuf.Message valid = io.telemetrybridge.otlp.OtlpValidation.check(traces, m).request();
-                        sink += p.encoding() == null ? valid.hashCode() : p.encoding().encode(traces, valid).size();
+                        // Not valid.hashCode(): it walks the whole message (and decodes protobuf's lazy strings),
+                        // about a tenth of "decode+validate json" in a profile, and is no step of the bridge's.
+                        sink += p.encoding() == null ? System.identityHashCode(valid)
+                                : p.encoding().encode(traces, valid).size();
                         spans += SPANS_PER_REQUEST;
                     }
                 }
@@ -240,6 +260,23 @@ public class OtlpLoad {
         }
     }
 
+    /** Seconds each client sends before the measured run (CLIENT_WARM_SECONDS, default 5). */
+    static int clientWarmSeconds() {
+        String v = System.getenv("CLIENT_WARM_SECONDS");
+        return v == null || v.isBlank() ? 5 : Integer.parseInt(v);
+    }
+
+    /** One export: true on a 2xx (HTTP) or OK (gRPC); an I/O failure is thrown. */
+    static boolean send(HttpClient client, GrpcExport channel, String url, String contentType, byte[] body)
+            throws Exception {
+        if (channel != null) {
+            return channel.export(body);
+        }
+        HttpRequest request = HttpRequest.newBuilder(URI.create(url)).header("Content-Type", contentType)
+                .timeout(Duration.ofSeconds(30)).POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
+        return client.send(request, HttpResponse.BodyHandlers.ofByteArray()).statusCode() / 100 == 2;
+    }
+
     static double percentile(long[] sorted, int p) {
         if (sorted.length == 0) {
             return Double.NaN;
@@ -292,7 +329,7 @@ public class OtlpLoad {
     }
 
     /** utime + stime of a process, in clock ticks (/proc/PID/stat fields 14 and 15). */
-    static long cpuTicks(long pid) throws Exception {
+    static long cpuTicks(long pid) throws java.io.IOException {
         String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
         String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
         return Long.parseLong(f[11]) + Long.parseLong(f[12]);

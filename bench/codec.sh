@@ -6,9 +6,11 @@
 # change of a few percent there shows. Compare two builds by running each a few times, alternately.
 #
 #   bench/codec.sh                    # ROUNDS=10 rounds of ROUND_SECONDS=2 per pipeline; JAR=... another build
+#   ONLY=json bench/codec.sh          # only the pipelines whose name contains "json"; JAVA_OPTS=... added
 set -euo pipefail
 cd "$(dirname "$0")/.."
 jar=${JAR:-$PWD/target/telemetry-bridge.jar}
 [ -f "$jar" ] || mvn -B -q package -DskipTests
 # The heap of the JVM settings docs/running.md recommends.
-exec java -Xms256m -Xmx256m -XX:+UseSerialGC -cp "$jar" bench/OtlpLoad.java --codec "${ROUNDS:-10}" "${ROUND_SECONDS:-2}"
+exec java -Xms256m -Xmx256m -XX:+UseSerialGC ${JAVA_OPTS:-} -cp "$jar" bench/OtlpLoad.java --codec "${ROUNDS:-10}" \
+  "${ROUND_SECONDS:-2}" "${ONLY:-}"

@@ -36,7 +36,8 @@ load() {
 # Shorter, and the JIT compilers take a third of the profile (20 s: 33% at 16 connections).
 load "$enc" "$conns" "${WARM_SECONDS:-45}" >/dev/null
 if [ "$EVENT" = alloc ]; then agent "start,event=alloc,threads"; else agent "start,event=$EVENT,interval=1ms,threads"; fi
-line=$(load "$enc" "$conns" "$RUN_SECONDS")
+# The profile covers the load's whole life: no client warm-up of its own, so that per-record figures hold.
+line=$(CLIENT_WARM_SECONDS=0 load "$enc" "$conns" "$RUN_SECONDS")
 echo "$line"
 stacks=${KEEP:-$work/profile.collapsed}
 if [ "$EVENT" = alloc ]; then agent "stop,file=$stacks,collapsed,total"; else agent "stop,file=$stacks,collapsed"; fi
