@@ -84,11 +84,12 @@ public class OtlpLoad {
         // every client sends for CLIENT_WARM_SECONDS first, uncounted; the measured run starts when all have
         // finished their last warm-up request, so no record of the warm-up is counted on Kafka.
         long warmUntil = System.nanoTime() + Duration.ofSeconds(clientWarmSeconds()).toNanos();
-        long[] window = new long[4]; // started, deadline (ns), offsets before, CPU ticks before
+        long[] window = new long[5]; // started, deadline (ns), offsets before, CPU ticks before, JIT ticks before
         java.util.concurrent.CyclicBarrier measured = new java.util.concurrent.CyclicBarrier(connections, () -> {
             window[2] = countOnKafka ? endOffsets(bootstrap, topic) : 0;
             try {
                 window[3] = cpuTicks(pid);
+                window[4] = compilerTicks(pid);
             } catch (java.io.IOException e) {
                 throw new java.io.UncheckedIOException(e);
             }
@@ -144,6 +145,7 @@ public class OtlpLoad {
         }
         double elapsed = (System.nanoTime() - window[0]) / 1e9;
         long cpuAfter = cpuTicks(pid);
+        long jitTicks = compilerTicks(pid) - window[4];
         long cpuBefore = window[3];
         // Acknowledged records are on the topic once the last answer came; allow a moment for end offsets.
         Thread.sleep(500);
@@ -152,9 +154,10 @@ public class OtlpLoad {
         long[] all = latencies.stream().flatMapToLong(l -> Arrays.stream(l, 1, (int) l[0] + 1)).sorted().toArray();
         double cpuMicros = (cpuAfter - cpuBefore) * (1_000_000.0 / 100); // /proc ticks are 1/100 s
         System.out.printf("%-5s conns=%-3d requests_2xx=%-7d failed=%-5d records_on_kafka=%-9d expected=%-9d "
-                        + "records_per_s=%-9.0f p50_ms=%-7.2f p99_ms=%-7.2f cpu_us_per_record=%-6.2f%n",
+                        + "records_per_s=%-9.0f p50_ms=%-7.2f p99_ms=%-7.2f cpu_us_per_record=%-6.2f jit_cpu=%.0f%%%n",
                 args[1], connections, ok.get(), failed.get(), records, ok.get() * SPANS_PER_REQUEST,
-                records / elapsed, percentile(all, 50), percentile(all, 99), cpuMicros / Math.max(1, records));
+                records / elapsed, percentile(all, 50), percentile(all, 99), cpuMicros / Math.max(1, records),
+                100.0 * jitTicks / Math.max(1, cpuAfter - cpuBefore));
     }
 
     /** One pipeline of bench/codec.sh: its bodies, their media type, and the record encoding (null: none). */
@@ -329,8 +332,34 @@ public class OtlpLoad {
     }
 
     /** utime + stime of a process, in clock ticks (/proc/PID/stat fields 14 and 15). */
+    /**
+     * CPU ticks of the process's JIT compiler threads ("C1 CompilerThre", "C2 CompilerThre"): the share they take
+     * of a run (jit_cpu) says whether the bridge was warm; 0 where /proc has no per-thread names.
+     */
+    static long compilerTicks(long pid) {
+        long ticks = 0;
+        try (var tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
+            for (Path task : tasks.toList()) {
+                try {
+                    if (Files.readString(task.resolve("comm")).matches("C[12] Compiler.*\\s*")) {
+                        ticks += cpuTicks(task.resolve("stat"));
+                    }
+                } catch (java.io.IOException gone) {
+                    // The thread ended meanwhile.
+                }
+            }
+        } catch (java.io.IOException e) {
+            return 0;
+        }
+        return ticks;
+    }
+
     static long cpuTicks(long pid) throws java.io.IOException {
-        String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+        return cpuTicks(Path.of("/proc/" + pid + "/stat"));
+    }
+
+    static long cpuTicks(Path statFile) throws java.io.IOException {
+        String stat = Files.readString(statFile);
         String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
         return Long.parseLong(f[11]) + Long.parseLong(f[12]);
     }

@@ -35,11 +35,21 @@ java -cp "$jar" bench/OtlpLoad.java --sizes
 # 11-14% of the bridge's CPU during the first runs reported (bench/threads.py), which are meant to be steady. On a
 # slower machine (2026-12-02, -XX:+PrintCompilation) 4 connections of protobuf took 100 s to a steady rate
 # (10.7k, 17.1k, 25.1k, 31.7k, 33.5k, then 35-37k records/s per 20 s), with 20 s per encoding not yet reached.
+# A fixed warm-up was not enough either: at 16 connections of protobuf alone the JIT compilers still took a
+# share of the bridge's CPU for 100 to 120 s (2026-12-02: 46 us per record with the compilers busy, 12 to 14 once
+# they were idle). So after WARM_SECONDS at 4 connections, each encoding is run at 16 connections in 20 s rounds
+# until the compiler threads took under WARM_JIT_PCT percent of the bridge's CPU in one (jit_cpu in each result
+# line says how warm a run was), at most WARM_ROUNDS rounds.
 WARM_SECONDS=${WARM_SECONDS:-40}
-echo "== warm-up (not reported): ${WARM_SECONDS} s per encoding"
-load proto 4 "$WARM_SECONDS" >/dev/null
-load json 4 "$WARM_SECONDS" >/dev/null
-load grpc 4 "$WARM_SECONDS" >/dev/null
+echo "== warm-up (not reported): ${WARM_SECONDS} s per encoding, then until jit_cpu < ${WARM_JIT_PCT:-3}%"
+for enc in proto json grpc; do
+  load "$enc" 4 "$WARM_SECONDS" >/dev/null
+  for round in $(seq 1 "${WARM_ROUNDS:-6}"); do
+    jit=$(load "$enc" 16 20 | sed -E 's/.*jit_cpu=([0-9]+)%.*/\1/')
+    echo "   warm-up $enc round $round: jit_cpu=${jit}%"
+    [ "$jit" -lt "${WARM_JIT_PCT:-3}" ] && break
+  done
+done
 echo "== bridge: OTLP/HTTP /v1/traces (proto, json) and OTLP/gRPC TraceService/Export (grpc) -> telemetry.traces (json records)"
 results=()
 for enc in proto json grpc; do
