@@ -11,8 +11,8 @@
 # same broker, and prints each rate as a ratio of it.
 #
 #   bench/run.sh                      # 10 s per run; RUN_SECONDS=30 bench/run.sh for steadier figures
-#                                     # (WARM_SECONDS=5 for the warm-up of the runs before 2026-12-02,
-#                                     # 20 for those of 2026-12-02)
+#                                     # warm-up: WARM_SECONDS, WARM_ROUNDS, WARM_JIT_PCT (below); each load
+#                                     # generator also warms itself for CLIENT_WARM_SECONDS=5 (bench/OtlpLoad.java)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
