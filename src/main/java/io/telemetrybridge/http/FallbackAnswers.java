@@ -1,8 +1,8 @@
 package io.telemetrybridge.http;
 
 import com.google.rpc.Code;
-import java.util.Arrays;
 import io.vertx.ext.web.RoutingContext;
+import java.util.SortedSet;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
 
 /**
@@ -41,16 +41,17 @@ final class FallbackAnswers {
                 return;
             }
             String path = ctx.normalizedPath();
-            String allowed = routes.allowed(path);
+            SortedSet<String> allowed = routes.allowed(path);
             if (allowed.isEmpty()) {
                 EarlyAnswer.end(ctx, 404, "no endpoint at " + path, Code.NOT_FOUND);
-            } else if (Arrays.asList(allowed.split(", ")).contains(ctx.request().method().name())) {
+            } else if (allowed.contains(ctx.request().method().name())) {
                 // A route serves this method here now, yet the router did not find it: the request was routed
                 // while a reload had the old route removed and the new one not yet added.
                 retryLater(ctx, "the route serving " + path + " is being reloaded");
             } else {
-                ctx.response().putHeader("Allow", allowed);
-                EarlyAnswer.end(ctx, 405, "only " + allowed + " is allowed here", Code.INVALID_ARGUMENT);
+                String methods = String.join(", ", allowed);
+                ctx.response().putHeader("Allow", methods);
+                EarlyAnswer.end(ctx, 405, "only " + methods + " is allowed here", Code.INVALID_ARGUMENT);
             }
         });
         // Before platform-http's own handler, which answers a stopping route with a bare 503.

@@ -5,7 +5,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
+import java.util.SortedSet;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
@@ -85,17 +85,17 @@ public final class HttpRoutes {
         return known;
     }
 
-    /** The methods the routes serve at {@code path}, comma-separated and sorted; empty when no route has it. */
-    public String allowed(String path) {
+    /** The methods the routes serve at {@code path}, sorted; empty when no route has it. */
+    public SortedSet<String> allowed(String path) {
         String p = withoutTrailingSlash(path);
-        Set<String> verbs = new TreeSet<>();
+        SortedSet<String> verbs = new TreeSet<>();
         for (Route route : context.getRoutes()) {
             if (route.getEndpoint() instanceof PlatformHttpEndpoint endpoint
                     && pattern(endpoint.getPath()).matcher(p).matches()) {
                 verbs.addAll(verbs(endpoint));
             }
         }
-        return String.join(", ", verbs);
+        return verbs;
     }
 
     /** A route without {@code httpMethodRestrict} takes any method; GET and POST are the ones it names. */
