@@ -39,6 +39,11 @@ public final class BoundedInputStream extends FilterInputStream {
         return n;
     }
 
+    /** Bytes read so far. */
+    public long count() {
+        return count;
+    }
+
     private void count(int n) {
         count += n;
         if (count > limit) {

@@ -24,7 +24,7 @@ public final class ContentCoding {
      * @throws UnsupportedMediaTypeException for another coding (415); reading past the limit throws
      *                                       {@link RequestTooLargeException} (413)
      */
-    public static InputStream open(String contentEncoding, byte[] body, long limit) throws IOException {
+    public static BoundedInputStream open(String contentEncoding, byte[] body, long limit) throws IOException {
         String coding = contentEncoding == null ? "identity" : contentEncoding.trim().toLowerCase(Locale.ROOT);
         InputStream raw = new ByteArrayInputStream(body);
         InputStream decoded = switch (coding) {

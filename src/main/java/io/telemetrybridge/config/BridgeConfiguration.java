@@ -83,7 +83,11 @@ public final class BridgeConfiguration implements CamelConfiguration, AutoClosea
         LOG.info("Settings (application.properties, -D and environment; defaults in docs/configuration.md):\n    {}",
                 String.join("\n    ", BridgeSettings.summary(context.getPropertiesComponent())));
         BridgeMeters meters = new BridgeMeters(context);
-        InFlightBound inFlight = new InFlightBound(settings.http().maxInFlightRequests());
+        InFlightBound inFlight = new InFlightBound(settings.http().maxInFlightRequests(),
+                settings.http().maxInFlightBytes());
+        LOG.info("Ingestion requests in hand at once (HTTP and gRPC): at most {}, holding at most {} MiB of bodies "
+                + "(bridge.http.max-in-flight-requests, bridge.http.max-in-flight-bytes)", inFlight.limit(),
+                String.format(java.util.Locale.ROOT, "%.1f", inFlight.maxBytes() / 1048576.0));
         LastRecords last = new LastRecords(inFlight::inUse);
         // Until Camel's servers start, the management port answers liveness on its own: the embedded broker's
         // recovery after a crash, or topic checks against a slow cluster, take seconds.
@@ -100,7 +104,7 @@ public final class BridgeConfiguration implements CamelConfiguration, AutoClosea
             all.addAll(routed.topics());
             return all;
         };
-        DeadLetters deadLetters = bindIngestion(context, settings, meters, last, routed);
+        DeadLetters deadLetters = bindIngestion(context, settings, meters, last, routed, inFlight);
         bindQueries(context, settings, meters, deadLetters, topics);
         KafkaReadinessCheck kafkaCheck = HealthChecks.kafka(context, kafka.client("telemetry-bridge-health"), topics,
                 kafka::topicDrift);
@@ -122,7 +126,7 @@ public final class BridgeConfiguration implements CamelConfiguration, AutoClosea
                 meters.spoolGauges(spool::figures);
                 spool.bindProducerMeters(meters.registry());
             }
-            meters.inFlight(inFlight::inUse);
+            meters.inFlight(inFlight::inUse, inFlight::bytesInUse);
             for (Signal s : Signal.values()) {
                 Path folder = settings.file().inbox().resolve(s.id());
                 meters.fileBacklog(s, () -> InboxFiles.waiting(folder));
@@ -140,7 +144,7 @@ public final class BridgeConfiguration implements CamelConfiguration, AutoClosea
     }
 
     private DeadLetters bindIngestion(CamelContext context, BridgeSettings settings, BridgeMeters meters,
-            LastRecords last, RoutedTopics routed) throws Exception {
+            LastRecords last, RoutedTopics routed, InFlightBound inFlight) throws Exception {
         ObjectMapper mapper = SeedJson.newMapper();
         SeedReader reader = new SeedReader(mapper);
         TelemetryRecords records = new TelemetryRecords(context, mapper.writer(), kafka.sizeLimit(), last, routed,
@@ -154,7 +158,8 @@ public final class BridgeConfiguration implements CamelConfiguration, AutoClosea
         DeadLetters deadLetters = new DeadLetters(context, meters, settings.deadLetters().maxPayloadBytes(),
                 settings.deadLetters().folder());
         registry.bind("deadLetters", deadLetters);
-        registry.bind("httpIngest", new HttpIngest(reader, records, meters, mapper, maxBody, deadLetters));
+        registry.bind("httpIngest", new HttpIngest(reader, records, meters, mapper, maxBody, deadLetters,
+                inFlight));
         InboxLocks locks = new InboxLocks(settings.file().orphanLockMs());
         locks.keep(settings.file().inbox(),
                 context.getExecutorServiceManager().newSingleThreadScheduledExecutor(this, "inbox-locks"));
@@ -165,7 +170,7 @@ public final class BridgeConfiguration implements CamelConfiguration, AutoClosea
         registry.bind("heartbeat", new Heartbeat(records, meters));
         registry.bind("httpErrors", new HttpErrors(retryAfter, meters));
         registry.bind("otlpIngest", new OtlpIngest(new OtlpRequests(settings.otlp().maxJsonDepth(), maxBody),
-                settings.otlp().encodings(), records, kafka.sizeLimit(), meters, deadLetters));
+                settings.otlp().encodings(), records, kafka.sizeLimit(), meters, deadLetters, inFlight));
         registry.bind("otlpErrors", new OtlpErrors(retryAfter, meters));
         SpoolSettings spooling = settings.spool();
         spool = new Spool(spooling, spooling.enabled()

@@ -44,14 +44,47 @@ final class HttpKeys {
             managementPort = -1;
         }
         String managementHost = r.camel("camel.management.host");
+        long maxDecompressed = r.positive("http.max-decompressed-bytes", 20_971_520);
         return new HttpSettings(port,
                 (int) r.positive("http.retry-after-seconds", 5),
-                r.positive("http.max-decompressed-bytes", 20_971_520),
+                maxDecompressed,
                 (int) r.positive("http.max-in-flight-requests", 64),
+                maxInFlightBytes(r, maxDecompressed, Runtime.getRuntime().maxMemory()),
+                maxBodyBytes(r, maxDecompressed),
                 access(r),
                 https(r),
                 managementHost.isEmpty() ? "0.0.0.0" : managementHost,
                 managementPort);
+    }
+
+    /**
+     * {@code bridge.http.max-in-flight-bytes}: by default an eighth of the heap ({@code maxHeap}, -Xmx), and never
+     * below {@code bridge.http.max-decompressed-bytes}, or a request of the largest size allowed would wait until
+     * nothing else is in hand. On a 256 MiB heap 64 concurrent 10 MiB OTLP/JSON requests fit in 32 MiB of budget
+     * (docs/running.md has the measurement).
+     */
+    static long maxInFlightBytes(SettingsReader r, long maxDecompressed, long maxHeap) {
+        String key = "http.max-in-flight-bytes";
+        if (r.text(key, "").isEmpty()) {
+            return Math.max(maxHeap / 8, maxDecompressed);
+        }
+        long n = r.positive(key, maxDecompressed);
+        if (n < maxDecompressed) {
+            r.errors.add(PREFIX + key + ": at least " + PREFIX + "http.max-decompressed-bytes (" + maxDecompressed
+                    + "), or a request of that size would wait until nothing else is in hand; got " + n);
+        }
+        return n;
+    }
+
+    /** {@code camel.server.maxBodySize} (Camel checks its form); without it, the decompressed bound. */
+    private static long maxBodyBytes(SettingsReader r, long maxDecompressed) {
+        String v = r.camel("camel.server.maxBodySize");
+        try {
+            long n = Long.parseLong(v);
+            return n > 0 ? n : maxDecompressed;
+        } catch (NumberFormatException e) {
+            return maxDecompressed;
+        }
     }
 
     /** {@code bridge.grpc.*}; the message bound is the HTTP side's {@code bridge.http.max-decompressed-bytes}. */

@@ -18,7 +18,8 @@ import io.telemetrybridge.observe.BridgeMeters;
  * What a gRPC call meets before its message is read, in this order (as over HTTP): the ingestion tokens
  * ({@code authorization: Bearer <token>} metadata; {@code UNAUTHENTICATED} otherwise), then the in-flight bound
  * shared with HTTP ({@code RESOURCE_EXHAUSTED} with {@code google.rpc.RetryInfo} past it, which the OTLP
- * specification makes retryable). A refused call takes no slot and its message is never decoded.
+ * specification makes retryable). A refused call takes no slot and its message is never decoded. The message's
+ * bytes are reserved once grpc-java has read it ({@link Slot#reserve}), refused the same way past the bytes bound.
  */
 final class GrpcGuards {
 
@@ -120,9 +121,22 @@ final class GrpcGuards {
 
         private final InFlightBound bound;
         private int holders = 1;
+        private long bytes;
 
         Slot(InFlightBound bound) {
             this.bound = bound;
+        }
+
+        /**
+         * Reserves the message's bytes (grpc-java has read and inflated it) until the slot is given back;
+         * {@code false} when they do not fit in {@code bridge.http.max-in-flight-bytes} now.
+         */
+        synchronized boolean reserve(long n) {
+            if (!bound.tryReserve(n)) {
+                return false;
+            }
+            bytes += n;
+            return true;
         }
 
         /** The route starts on the call; {@code false} when the call already ended. */
@@ -136,6 +150,7 @@ final class GrpcGuards {
 
         synchronized void release() {
             if (holders > 0 && --holders == 0) {
+                bound.unreserve(bytes);
                 bound.release();
             }
         }

@@ -254,6 +254,14 @@ public final class OtlpGrpcServer extends ServiceSupport {
             meters.grpcRequest(signal, "CANCELLED");
             return;
         }
+        if (slot != null && !slot.reserve(message.length)) {
+            slot.release();
+            fail(observer, signal, GrpcAnswers.error(Code.RESOURCE_EXHAUSTED, "the bridge holds "
+                    + inFlight.bytesInUse() + " bytes of requests already and this message is " + message.length
+                    + " (bridge.http.max-in-flight-bytes: " + inFlight.maxBytes() + ", shared by HTTP and gRPC); "
+                    + "retry after " + retryAfterSeconds + " s", retryAfterSeconds));
+            return;
+        }
         try {
             route.export(message, method, exchange -> {
                 try {

@@ -105,7 +105,8 @@ public final class HttpFrontDoor extends EventNotifierSupport implements Startup
                         + "reads camel.server.port from properties files and -D only", server.getPort(),
                         settings.port());
             }
-            new HttpGuards(settings.access(), routes, inFlight, settings.retryAfterSeconds()).install(router);
+            new HttpGuards(settings.access(), routes, inFlight, settings.retryAfterSeconds(),
+                    settings.maxBodyBytes()).install(router);
             new FallbackAnswers(routes, availability, settings.retryAfterSeconds()).install(router);
         }
         return router;

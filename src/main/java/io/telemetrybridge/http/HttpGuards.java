@@ -18,12 +18,16 @@ final class HttpGuards {
     private final HttpRoutes routes;
     private final InFlightBound inFlight;
     private final int retryAfterSeconds;
+    private final long maxBodyBytes;
 
-    HttpGuards(HttpAccess access, HttpRoutes routes, InFlightBound inFlight, int retryAfterSeconds) {
+    /** @param maxBodyBytes {@code camel.server.maxBodySize}: what a body without {@code Content-Length} counts as */
+    HttpGuards(HttpAccess access, HttpRoutes routes, InFlightBound inFlight, int retryAfterSeconds,
+            long maxBodyBytes) {
         this.access = access;
         this.routes = routes;
         this.inFlight = inFlight;
         this.retryAfterSeconds = retryAfterSeconds;
+        this.maxBodyBytes = maxBodyBytes;
     }
 
     /** Adds the guards to the platform-http router, ahead of every route's handler. */
@@ -31,7 +35,7 @@ final class HttpGuards {
         CorsHandler cors = cors();
         TokenAuth tokens = access.ingestTokens().isEmpty() && access.readTokens().isEmpty() ? null
                 : new TokenAuth(routes, access.ingest(), access.read());
-        InFlightLimit limit = new InFlightLimit(inFlight, retryAfterSeconds, routes);
+        InFlightLimit limit = new InFlightLimit(inFlight, retryAfterSeconds, routes, maxBodyBytes);
         // Every path: a route added in YAML on any path is guarded like the bridge's own.
         String path = "/*";
         if (cors != null) {

@@ -8,6 +8,11 @@ package io.telemetrybridge.http;
  * @param retryAfterSeconds    {@code Retry-After} sent with 429 and 503, seconds
  * @param maxDecompressedBytes largest request body accepted once decompressed, bytes (also the gRPC message bound)
  * @param maxInFlightRequests  requests handled at once (HTTP and gRPC together); more get 429 / RESOURCE_EXHAUSTED
+ * @param maxInFlightBytes     bytes of request bodies, decompressed, held at once (HTTP and gRPC together;
+ *                             {@code bridge.http.max-in-flight-bytes}, by default an eighth of the heap); more get
+ *                             429 / RESOURCE_EXHAUSTED
+ * @param maxBodyBytes         largest request body as received ({@code camel.server.maxBodySize}), bytes; what a
+ *                             body sent without {@code Content-Length} counts as in the in-flight bytes
  * @param access               tokens and CORS origins (its toString shows no token)
  * @param https                the HTTPS server, or null when {@code bridge.http.tls.port} is 0
  * @param managementHost       interface of the management server ({@code camel.management.host})
@@ -15,4 +20,4 @@ package io.telemetrybridge.http;
  *                             {@code camel.management.enabled} is false
  */
 public record HttpSettings(int port, int retryAfterSeconds, long maxDecompressedBytes, int maxInFlightRequests,
-        HttpAccess access, HttpsSettings https, String managementHost, int managementPort) {}
+        long maxInFlightBytes, long maxBodyBytes, HttpAccess access, HttpsSettings https, String managementHost, int managementPort) {}

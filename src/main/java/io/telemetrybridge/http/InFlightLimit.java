@@ -5,21 +5,25 @@ import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
 
 /**
- * Bounds the ingestion requests being handled at once (paths whose route is in group {@code ingest}). Vert.x hands each request to a worker pool with an
- * unbounded queue, so without a bound a burst (or a slow Kafka) would pile up request bodies in memory; past
- * the bound a request is answered at once, before its body is read, with 429 and {@code Retry-After}, which
- * OTLP clients retry. Runs on the event loop, first of all handlers. The bound is shared with the gRPC receiver.
+ * Bounds the ingestion requests being handled at once (paths whose route is in group {@code ingest}), by count
+ * and by body bytes ({@link InFlightBound}). Vert.x hands each request to a worker pool with an unbounded queue,
+ * so without a bound a burst (or a slow Kafka) would pile up request bodies in memory; past the bound a request
+ * is answered at once, before its body is read, with 429 and {@code Retry-After}, which OTLP clients retry.
+ * Runs on the event loop, first of all handlers. The bound is shared with the gRPC receiver.
  */
 final class InFlightLimit implements Handler<RoutingContext> {
 
     private final InFlightBound bound;
     private final int retryAfterSeconds;
     private final HttpRoutes routes;
+    private final long maxBodyBytes;
 
-    InFlightLimit(InFlightBound bound, int retryAfterSeconds, HttpRoutes routes) {
+    /** @param maxBodyBytes what a body without {@code Content-Length} (chunked) is reserved as, bytes */
+    InFlightLimit(InFlightBound bound, int retryAfterSeconds, HttpRoutes routes, long maxBodyBytes) {
         this.bound = bound;
         this.retryAfterSeconds = retryAfterSeconds;
         this.routes = routes;
+        this.maxBodyBytes = maxBodyBytes;
     }
 
     @Override
@@ -30,17 +34,39 @@ final class InFlightLimit implements Handler<RoutingContext> {
             return;
         }
         if (!bound.tryAcquire()) {
-            refuse(ctx);
+            refuse(ctx, "the bridge is handling " + bound.limit() + " requests already "
+                    + "(bridge.http.max-in-flight-requests)");
             return;
         }
-        ctx.addEndHandler(done -> bound.release());
+        long size = bodySize(ctx);
+        if (!bound.tryReserve(size)) {
+            bound.release();
+            refuse(ctx, "the bridge holds " + bound.bytesInUse() + " bytes of requests already and this one is "
+                    + size + " (bridge.http.max-in-flight-bytes: " + bound.maxBytes() + ")");
+            return;
+        }
+        ctx.addEndHandler(done -> {
+            bound.unreserve(size);
+            bound.release();
+        });
         ctx.next();
     }
 
-    private void refuse(RoutingContext ctx) {
+    /** The body's size as announced; a larger one than allowed is refused (413) before it counts more. */
+    private long bodySize(RoutingContext ctx) {
+        String length = ctx.request().getHeader("Content-Length");
+        if (length != null) {
+            try {
+                return Math.min(Math.max(Long.parseLong(length.trim()), 0), maxBodyBytes);
+            } catch (NumberFormatException e) {
+                // Vert.x refuses a malformed Content-Length itself; count it as the largest body meanwhile.
+            }
+        }
+        return maxBodyBytes;
+    }
+
+    private void refuse(RoutingContext ctx, String why) {
         ctx.response().putHeader("Retry-After", String.valueOf(retryAfterSeconds));
-        EarlyAnswer.end(ctx, 429, "the bridge is handling " + bound.limit()
-                + " requests already (bridge.http.max-in-flight-requests); retry after " + retryAfterSeconds + " s",
-                Code.RESOURCE_EXHAUSTED);
+        EarlyAnswer.end(ctx, 429, why + "; retry after " + retryAfterSeconds + " s", Code.RESOURCE_EXHAUSTED);
     }
 }

@@ -18,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import io.telemetrybridge.http.HttpAnswer;
+import io.telemetrybridge.http.InFlightBound;
 import org.apache.camel.Exchange;
 
 /**
@@ -33,11 +34,16 @@ public final class HttpIngest {
     private final ObjectMapper mapper;
     private final long maxDecompressedBytes;
     private final DeadLetters deadLetters;
+    private final InFlightBound inFlight;
 
-    /** @param maxDecompressedBytes largest body once decompressed ({@code bridge.http.max-decompressed-bytes}) */
+    /**
+     * @param maxDecompressedBytes largest body once decompressed ({@code bridge.http.max-decompressed-bytes})
+     * @param inFlight             the front doors' bound, charged with what a compressed body inflates to
+     */
     public HttpIngest(SeedReader reader, TelemetryRecords records, BridgeMeters meters, ObjectMapper mapper,
-            long maxDecompressedBytes, DeadLetters deadLetters) {
+            long maxDecompressedBytes, DeadLetters deadLetters, InFlightBound inFlight) {
         this.deadLetters = deadLetters;
+        this.inFlight = inFlight;
         this.maxDecompressedBytes = maxDecompressedBytes;
         this.reader = reader;
         this.records = records;
@@ -67,8 +73,10 @@ public final class HttpIngest {
         }
         List<?> items;
         try {
+            int received = body.length;
             body = ContentCoding.decode(MediaTypes.header(exchange.getMessage(), "Content-Encoding"), body,
                     maxDecompressedBytes);
+            inFlight.chargeDecoded(exchange, received, body.length);
             items = reader.readBatch(s, body);
         } catch (InvalidInputException e) {
             meters.rejected(s, Source.HTTP, 1);

@@ -13,6 +13,7 @@ import io.telemetrybridge.deadletter.DeadLetters;
 import io.telemetrybridge.error.InvalidInputException;
 import io.telemetrybridge.error.OversizedRecordException;
 import io.telemetrybridge.http.HttpAnswer;
+import io.telemetrybridge.http.InFlightBound;
 import io.telemetrybridge.kafka.RecordHeaders;
 import io.telemetrybridge.kafka.RecordSizeLimit;
 import io.telemetrybridge.model.ExchangeProperties;
@@ -54,9 +55,12 @@ public final class OtlpIngest {
     private final RecordSizeLimit sizeLimit;
     private final BridgeMeters meters;
     private final DeadLetters deadLetters;
+    private final InFlightBound inFlight;
 
+    /** @param inFlight the front doors' bound, charged with what a compressed body inflates to */
     public OtlpIngest(OtlpRequests requests, Map<Signal, OtlpEncoding> encodings, TelemetryRecords records,
-            RecordSizeLimit sizeLimit, BridgeMeters meters, DeadLetters deadLetters) {
+            RecordSizeLimit sizeLimit, BridgeMeters meters, DeadLetters deadLetters, InFlightBound inFlight) {
+        this.inFlight = inFlight;
         this.requests = requests;
         this.encodings = encodings;
         this.records = records;
@@ -92,8 +96,11 @@ public final class OtlpIngest {
         Message request;
         try {
             // An empty body is a valid, empty protobuf request.
-            request = requests.decode(s, contentType, MediaTypes.header(exchange.getMessage(), "Content-Encoding"),
-                    body == null ? new byte[0] : body);
+            byte[] received = body == null ? new byte[0] : body;
+            OtlpRequests.Decoded decoded = requests.decodeSized(s, contentType,
+                    MediaTypes.header(exchange.getMessage(), "Content-Encoding"), received);
+            inFlight.chargeDecoded(exchange, received.length, decoded.decodedBytes());
+            request = decoded.request();
         } catch (InvalidInputException e) {
             meters.rejected(s, source, 1);
             throw e;

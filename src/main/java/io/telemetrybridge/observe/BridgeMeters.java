@@ -72,6 +72,7 @@ public final class BridgeMeters {
     public static final String QUERY_FETCH = "telemetry.bridge.query.fetch";
     public static final String FILE_BACKLOG = "telemetry.bridge.file.backlog";
     public static final String IN_FLIGHT = "telemetry.bridge.requests.in_flight";
+    public static final String IN_FLIGHT_BYTES = "telemetry.bridge.request.bytes.in_flight";
 
     /** The {@code # HELP} text of each of our meters. */
     private static final Map<String, String> HELP = Map.ofEntries(
@@ -103,7 +104,9 @@ public final class BridgeMeters {
             Map.entry(QUERY_FETCH, "Time of one Kafka read (consumer poll) of a query"),
             Map.entry(FILE_BACKLOG, "Files waiting in a signal's inbox folder"),
             Map.entry(IN_FLIGHT, "Ingestion requests (HTTP and gRPC) being handled now; past "
-                    + "bridge.http.max-in-flight-requests they are refused with 429 / RESOURCE_EXHAUSTED"));
+                    + "bridge.http.max-in-flight-requests they are refused with 429 / RESOURCE_EXHAUSTED"),
+            Map.entry(IN_FLIGHT_BYTES, "Bytes of the ingestion requests in hand (bodies, decompressed as far as "
+                    + "decoded); past bridge.http.max-in-flight-bytes more are refused with 429 / RESOURCE_EXHAUSTED"));
 
     private final CamelContext context;
     private volatile MeterRegistry registry;
@@ -246,8 +249,10 @@ public final class BridgeMeters {
      * file route has not taken yet.
      */
     /** Registers the gauge of ingestion requests in hand, over every front door. */
-    public void inFlight(Supplier<Number> requests) {
+    public void inFlight(Supplier<Number> requests, Supplier<Number> bytes) {
         Gauge.builder(IN_FLIGHT, requests).description(HELP.get(IN_FLIGHT))
+                .strongReference(true).register(registry());
+        Gauge.builder(IN_FLIGHT_BYTES, bytes).description(HELP.get(IN_FLIGHT_BYTES)).baseUnit("bytes")
                 .strongReference(true).register(registry());
     }
 

@@ -6,6 +6,7 @@ import com.google.protobuf.Message;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
 import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
+import io.telemetrybridge.codec.BoundedInputStream;
 import io.telemetrybridge.codec.ContentCoding;
 import io.telemetrybridge.error.InvalidInputException;
 import io.telemetrybridge.error.RequestTooLargeException;
@@ -13,7 +14,6 @@ import io.telemetrybridge.codec.MediaTypes;
 import io.telemetrybridge.error.UnsupportedMediaTypeException;
 import io.telemetrybridge.model.Signal;
 import java.io.IOException;
-import java.io.InputStream;
 
 /**
  * Decodes an OTLP/HTTP request body into its Export*ServiceRequest, as the OTLP specification's "OTLP/HTTP"
@@ -50,15 +50,26 @@ public final class OtlpRequests {
      * @throws InvalidInputException         when the body does not decode as declared (400)
      */
     public Message decode(Signal signal, String contentType, String contentEncoding, byte[] body) {
+        return decodeSized(signal, contentType, contentEncoding, body).request();
+    }
+
+    /** A decoded export request and the size of the body it came from once decompressed, in bytes. */
+    public record Decoded(Message request, long decodedBytes) {}
+
+    /** As {@link #decode}, also telling what the body inflated to (for the in-flight bytes bound). */
+    public Decoded decodeSized(Signal signal, String contentType, String contentEncoding, byte[] body) {
         boolean json = isJson(contentType);
-        try (InputStream in = ContentCoding.open(contentEncoding, body, maxDecompressedBytes)) {
+        try (BoundedInputStream in = ContentCoding.open(contentEncoding, body, maxDecompressedBytes)) {
+            Message request;
             if (json) {
-                return jsonReader.read(in, builder(signal)).build();
+                request = jsonReader.read(in, builder(signal)).build();
+            } else {
+                CodedInputStream coded = CodedInputStream.newInstance(in);
+                // The bounded stream enforces the size (413); protobuf's own limit would make it a 400.
+                coded.setSizeLimit(Integer.MAX_VALUE);
+                request = builder(signal).mergeFrom(coded).build();
             }
-            CodedInputStream coded = CodedInputStream.newInstance(in);
-            // The bounded stream enforces the size (413); protobuf's own limit would make it a 400.
-            coded.setSizeLimit(Integer.MAX_VALUE);
-            return builder(signal).mergeFrom(coded).build();
+            return new Decoded(request, in.count());
         } catch (InvalidProtocolBufferException e) {
             throw new InvalidInputException("", "not a valid protobuf " + requestName(signal) + ": " + e.getMessage());
         } catch (IOException e) {
