@@ -25,6 +25,15 @@ public final class ContentCoding {
      *                                       {@link RequestTooLargeException} (413)
      */
     public static BoundedInputStream open(String contentEncoding, byte[] body, long limit) throws IOException {
+        return open(contentEncoding, body, limit, null, 0);
+    }
+
+    /**
+     * As {@link #open(String, byte[], long)}, asking {@code room} before the decoded bytes pass {@code granted}
+     * (what is already held for the body): a small body that inflates is held as what it inflates to.
+     */
+    public static BoundedInputStream open(String contentEncoding, byte[] body, long limit,
+            BoundedInputStream.Room room, long granted) throws IOException {
         String coding = contentEncoding == null ? "identity" : contentEncoding.trim().toLowerCase(Locale.ROOT);
         InputStream raw = new ByteArrayInputStream(body);
         InputStream decoded = switch (coding) {
@@ -32,7 +41,7 @@ public final class ContentCoding {
             case "gzip", "x-gzip" -> new GZIPInputStream(raw, 8192);
             default -> throw UnsupportedMediaTypeException.contentEncoding(contentEncoding, "gzip or identity");
         };
-        return new BoundedInputStream(decoded, limit);
+        return new BoundedInputStream(decoded, limit, room, granted);
     }
 
     /**
@@ -41,7 +50,13 @@ public final class ContentCoding {
      * @throws InvalidInputException when the body is not valid in its coding (400)
      */
     public static byte[] decode(String contentEncoding, byte[] body, long limit) {
-        try (InputStream in = open(contentEncoding, body, limit)) {
+        return decode(contentEncoding, body, limit, null, 0);
+    }
+
+    /** As {@link #decode(String, byte[], long)}, asking {@code room} as {@link #open(String, byte[], long, BoundedInputStream.Room, long)} does. */
+    public static byte[] decode(String contentEncoding, byte[] body, long limit, BoundedInputStream.Room room,
+            long granted) {
+        try (InputStream in = open(contentEncoding, body, limit, room, granted)) {
             return in.readAllBytes();
         } catch (IOException e) {
             throw new InvalidInputException("", "the body is not valid " + contentEncoding + ": " + e.getMessage());

@@ -159,7 +159,7 @@ public final class BridgeConfiguration implements CamelConfiguration, AutoClosea
                 settings.deadLetters().folder());
         registry.bind("deadLetters", deadLetters);
         registry.bind("httpIngest", new HttpIngest(reader, records, meters, mapper, maxBody, deadLetters,
-                inFlight));
+                inFlight, retryAfter));
         InboxLocks locks = new InboxLocks(settings.file().orphanLockMs());
         locks.keep(settings.file().inbox(),
                 context.getExecutorServiceManager().newSingleThreadScheduledExecutor(this, "inbox-locks"));
@@ -170,7 +170,8 @@ public final class BridgeConfiguration implements CamelConfiguration, AutoClosea
         registry.bind("heartbeat", new Heartbeat(records, meters));
         registry.bind("httpErrors", new HttpErrors(retryAfter, meters));
         registry.bind("otlpIngest", new OtlpIngest(new OtlpRequests(settings.otlp().maxJsonDepth(), maxBody),
-                settings.otlp().encodings(), records, kafka.sizeLimit(), meters, deadLetters, inFlight));
+                settings.otlp().encodings(), records, kafka.sizeLimit(), meters, deadLetters, inFlight,
+                retryAfter));
         registry.bind("otlpErrors", new OtlpErrors(retryAfter, meters));
         SpoolSettings spooling = settings.spool();
         spool = new Spool(spooling, spooling.enabled()

@@ -121,7 +121,7 @@ final class GrpcGuards {
 
         private final InFlightBound bound;
         private int holders = 1;
-        private long bytes;
+        private InFlightBound.Reservation bytes;
 
         Slot(InFlightBound bound) {
             this.bound = bound;
@@ -132,11 +132,8 @@ final class GrpcGuards {
          * {@code false} when they do not fit in {@code bridge.http.max-in-flight-bytes} now.
          */
         synchronized boolean reserve(long n) {
-            if (!bound.tryReserve(n)) {
-                return false;
-            }
-            bytes += n;
-            return true;
+            bytes = bound.tryReserve(n);
+            return bytes != null;
         }
 
         /** The route starts on the call; {@code false} when the call already ended. */
@@ -150,7 +147,9 @@ final class GrpcGuards {
 
         synchronized void release() {
             if (holders > 0 && --holders == 0) {
-                bound.unreserve(bytes);
+                if (bytes != null) {
+                    bytes.close();
+                }
                 bound.release();
             }
         }

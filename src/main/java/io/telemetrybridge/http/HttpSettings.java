@@ -9,7 +9,7 @@ package io.telemetrybridge.http;
  * @param maxDecompressedBytes largest request body accepted once decompressed, bytes (also the gRPC message bound)
  * @param maxInFlightRequests  requests handled at once (HTTP and gRPC together); more get 429 / RESOURCE_EXHAUSTED
  * @param maxInFlightBytes     bytes of request bodies, decompressed, held at once (HTTP and gRPC together;
- *                             {@code bridge.http.max-in-flight-bytes}, by default an eighth of the heap); more get
+ *                             {@code bridge.http.max-in-flight-bytes}, by default a 24th of the heap); more get
  *                             429 / RESOURCE_EXHAUSTED
  * @param maxBodyBytes         largest request body as received ({@code camel.server.maxBodySize}), bytes; what a
  *                             body sent without {@code Content-Length} counts as in the in-flight bytes

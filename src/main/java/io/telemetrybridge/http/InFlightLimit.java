@@ -39,14 +39,18 @@ final class InFlightLimit implements Handler<RoutingContext> {
             return;
         }
         long size = bodySize(ctx);
-        if (!bound.tryReserve(size)) {
+        InFlightBound.Reservation reservation = bound.tryReserve(size);
+        if (reservation == null) {
             bound.release();
             refuse(ctx, "the bridge holds " + bound.bytesInUse() + " bytes of requests already and this one is "
                     + size + " (bridge.http.max-in-flight-bytes: " + bound.maxBytes() + ")");
             return;
         }
+        // The decoding step finds it by the request, to hold what a compressed body inflates to.
+        bound.attach(ctx.request(), reservation);
         ctx.addEndHandler(done -> {
-            bound.unreserve(size);
+            bound.detach(ctx.request());
+            reservation.close();
             bound.release();
         });
         ctx.next();

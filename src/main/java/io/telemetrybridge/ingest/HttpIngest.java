@@ -35,15 +35,18 @@ public final class HttpIngest {
     private final long maxDecompressedBytes;
     private final DeadLetters deadLetters;
     private final InFlightBound inFlight;
+    private final int retryAfterSeconds;
 
     /**
      * @param maxDecompressedBytes largest body once decompressed ({@code bridge.http.max-decompressed-bytes})
-     * @param inFlight             the front doors' bound, charged with what a compressed body inflates to
+     * @param inFlight             the front doors' bound, which a compressed body must find room in as it inflates
+     * @param retryAfterSeconds    the delay a request is told to retry after when it does not
      */
     public HttpIngest(SeedReader reader, TelemetryRecords records, BridgeMeters meters, ObjectMapper mapper,
-            long maxDecompressedBytes, DeadLetters deadLetters, InFlightBound inFlight) {
+            long maxDecompressedBytes, DeadLetters deadLetters, InFlightBound inFlight, int retryAfterSeconds) {
         this.deadLetters = deadLetters;
         this.inFlight = inFlight;
+        this.retryAfterSeconds = retryAfterSeconds;
         this.maxDecompressedBytes = maxDecompressedBytes;
         this.reader = reader;
         this.records = records;
@@ -73,10 +76,9 @@ public final class HttpIngest {
         }
         List<?> items;
         try {
-            int received = body.length;
+            InFlightBound.Room room = inFlight.room(exchange, retryAfterSeconds);
             body = ContentCoding.decode(MediaTypes.header(exchange.getMessage(), "Content-Encoding"), body,
-                    maxDecompressedBytes);
-            inFlight.chargeDecoded(exchange, received, body.length);
+                    maxDecompressedBytes, room.ask(), room.granted());
             items = reader.readBatch(s, body);
         } catch (InvalidInputException e) {
             meters.rejected(s, Source.HTTP, 1);

@@ -56,11 +56,17 @@ public final class OtlpIngest {
     private final BridgeMeters meters;
     private final DeadLetters deadLetters;
     private final InFlightBound inFlight;
+    private final int retryAfterSeconds;
 
-    /** @param inFlight the front doors' bound, charged with what a compressed body inflates to */
+    /**
+     * @param inFlight          the front doors' bound, which a compressed body must find room in as it inflates
+     * @param retryAfterSeconds the delay a request is told to retry after when it does not
+     */
     public OtlpIngest(OtlpRequests requests, Map<Signal, OtlpEncoding> encodings, TelemetryRecords records,
-            RecordSizeLimit sizeLimit, BridgeMeters meters, DeadLetters deadLetters, InFlightBound inFlight) {
+            RecordSizeLimit sizeLimit, BridgeMeters meters, DeadLetters deadLetters, InFlightBound inFlight,
+            int retryAfterSeconds) {
         this.inFlight = inFlight;
+        this.retryAfterSeconds = retryAfterSeconds;
         this.requests = requests;
         this.encodings = encodings;
         this.records = records;
@@ -96,11 +102,9 @@ public final class OtlpIngest {
         Message request;
         try {
             // An empty body is a valid, empty protobuf request.
-            byte[] received = body == null ? new byte[0] : body;
-            OtlpRequests.Decoded decoded = requests.decodeSized(s, contentType,
-                    MediaTypes.header(exchange.getMessage(), "Content-Encoding"), received);
-            inFlight.chargeDecoded(exchange, received.length, decoded.decodedBytes());
-            request = decoded.request();
+            InFlightBound.Room room = inFlight.room(exchange, retryAfterSeconds);
+            request = requests.decode(s, contentType, MediaTypes.header(exchange.getMessage(), "Content-Encoding"),
+                    body == null ? new byte[0] : body, room.ask(), room.granted());
         } catch (InvalidInputException e) {
             meters.rejected(s, source, 1);
             throw e;

@@ -50,16 +50,17 @@ public final class OtlpRequests {
      * @throws InvalidInputException         when the body does not decode as declared (400)
      */
     public Message decode(Signal signal, String contentType, String contentEncoding, byte[] body) {
-        return decodeSized(signal, contentType, contentEncoding, body).request();
+        return decode(signal, contentType, contentEncoding, body, null, 0);
     }
 
-    /** A decoded export request and the size of the body it came from once decompressed, in bytes. */
-    public record Decoded(Message request, long decodedBytes) {}
-
-    /** As {@link #decode}, also telling what the body inflated to (for the in-flight bytes bound). */
-    public Decoded decodeSized(Signal signal, String contentType, String contentEncoding, byte[] body) {
+    /**
+     * As {@link #decode(Signal, String, String, byte[])}, asking {@code room} before the decompressed bytes pass
+     * {@code granted} (the in-flight bytes bound: a compressed body is held as what it inflates to).
+     */
+    public Message decode(Signal signal, String contentType, String contentEncoding, byte[] body,
+            BoundedInputStream.Room room, long granted) {
         boolean json = isJson(contentType);
-        try (BoundedInputStream in = ContentCoding.open(contentEncoding, body, maxDecompressedBytes)) {
+        try (BoundedInputStream in = ContentCoding.open(contentEncoding, body, maxDecompressedBytes, room, granted)) {
             Message request;
             if (json) {
                 request = jsonReader.read(in, builder(signal)).build();
@@ -69,7 +70,7 @@ public final class OtlpRequests {
                 coded.setSizeLimit(Integer.MAX_VALUE);
                 request = builder(signal).mergeFrom(coded).build();
             }
-            return new Decoded(request, in.count());
+            return request;
         } catch (InvalidProtocolBufferException e) {
             throw new InvalidInputException("", "not a valid protobuf " + requestName(signal) + ": " + e.getMessage());
         } catch (IOException e) {

@@ -74,25 +74,29 @@ class InFlightBytesTest {
     }
 
     @Test
-    void aCompressedBodyCountsAsWhatItInflatesToAndAChunkedOneAsTheLargestBody() throws Exception {
-        try (RunningBridge bridge = bridge(100_000)) {
-            byte[] raw = traces(90_000);
+    void aCompressedBodyIsHeldAsWhatItInflatesToAndRefusedWhenThatDoesNotFit() throws Exception {
+        try (RunningBridge bridge = bridge(2_000_000)) {
+            byte[] raw = traces(1_200_000);
             byte[] inflating = gzip(raw);
-            assertThat(inflating.length).isLessThan(10_000);
-            CompletableFuture<HttpResponse<String>> first = CompletableFuture.supplyAsync(() -> bridge.send(
-                    HttpRequest.newBuilder(bridge.uri("/v1/traces")).timeout(Duration.ofSeconds(30))
-                            .header("Content-Type", PROTOBUF).header("Content-Encoding", "gzip")
-                            .POST(HttpRequest.BodyPublishers.ofByteArray(inflating)).build()));
+            assertThat(inflating.length).isLessThan(100_000);
+            CompletableFuture<HttpResponse<String>> first = CompletableFuture.supplyAsync(() ->
+                    postGzip(bridge, inflating));
             Topics.sleep(1000);
 
-            // Under 10,000 bytes came, about 90,000 are held once decoded: 20,000 more do not fit.
-            assertThat(bytesInFlight(bridge)).isEqualTo(raw.length);
-            HttpResponse<String> refused = bridge.post("/v1/traces", PROTOBUF, traces(20_000));
+            // Under 100,000 bytes came; 1.2 MB (in steps of 256 KiB) are held once decoded.
+            assertThat(bytesInFlight(bridge)).isBetween((long) raw.length, 2_000_000L);
+            // A second one is let in by its size as sent, and stopped as it inflates past the budget.
+            HttpResponse<String> refused = postGzip(bridge, inflating);
             assertThat(refused.statusCode()).isEqualTo(429);
-            assertThat(refused.body()).contains("bridge.http.max-in-flight-bytes");
+            assertThat(refused.headers().firstValue("Retry-After")).hasValue("5");
+            assertThat(refused.body()).contains("inflates").contains("bridge.http.max-in-flight-bytes");
             assertThat(first.get().statusCode()).isEqualTo(503);
             assertThat(bytesInFlight(bridge)).isZero();
         }
+    }
+
+    @Test
+    void aChunkedBodyCountsAsTheLargestBodyAllowed() throws Exception {
         try (RunningBridge bridge = RunningBridge.start(Map.of(
                 "bridge.kafka.bootstrap-servers", "127.0.0.1:" + KafkaBroker.freePort(),
                 "bridge.kafka.admin-timeout-ms", "1000", "camel.server.maxBodySize", "100000",
@@ -112,6 +116,12 @@ class InFlightBytesTest {
         }
     }
 
+    private static HttpResponse<String> postGzip(RunningBridge bridge, byte[] body) {
+        return bridge.send(HttpRequest.newBuilder(bridge.uri("/v1/traces")).timeout(Duration.ofSeconds(30))
+                .header("Content-Type", PROTOBUF).header("Content-Encoding", "gzip")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build());
+    }
+
     /** The gauge of the management server's Prometheus page, in bytes. */
     private static long bytesInFlight(RunningBridge bridge) throws Exception {
         HttpResponse<String> metrics = bridge.send(HttpRequest.newBuilder(bridge.managementUri("/observe/metrics"))
@@ -120,24 +130,28 @@ class InFlightBytesTest {
                 .map(l -> (long) Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).findFirst().orElseThrow();
     }
 
-    /** An ExportTraceServiceRequest of about {@code size} bytes (protobuf), in spans of about 500 bytes. */
+    /** An ExportTraceServiceRequest of {@code size} bytes or a little less (protobuf), in spans of about 500. */
     static byte[] traces(int size) {
         ScopeSpans.Builder scope = ScopeSpans.newBuilder();
-        ExportTraceServiceRequest.Builder request = ExportTraceServiceRequest.newBuilder();
-        int i = 0;
-        while (request.clone().addResourceSpans(ResourceSpans.newBuilder().addScopeSpans(scope)).build()
-                .getSerializedSize() < size - 500) {
-            scope.addSpans(Span.newBuilder()
+        // Spans, each with its tag and length (3 bytes), and the two enclosing messages' (under 10).
+        long total = 10;
+        for (int i = 0; ; i++) {
+            Span span = Span.newBuilder()
                     .setTraceId(ByteString.copyFrom(new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15,
                             (byte) (i % 200 + 1)}))
                     .setSpanId(ByteString.copyFrom(new byte[] {1, 2, 3, 4, 5, 6, 7, (byte) (i % 200 + 1)}))
                     .setName("span-" + i).setStartTimeUnixNano(1_700_000_000_000_000_000L)
                     .setEndTimeUnixNano(1_700_000_000_100_000_000L)
                     .addAttributes(KeyValue.newBuilder().setKey("payload")
-                            .setValue(AnyValue.newBuilder().setStringValue("x".repeat(420)))));
-            i++;
+                            .setValue(AnyValue.newBuilder().setStringValue("x".repeat(420)))).build();
+            total += span.getSerializedSize() + 3;
+            if (total > size) {
+                break;
+            }
+            scope.addSpans(span);
         }
-        return request.addResourceSpans(ResourceSpans.newBuilder().addScopeSpans(scope)).build().toByteArray();
+        return ExportTraceServiceRequest.newBuilder()
+                .addResourceSpans(ResourceSpans.newBuilder().addScopeSpans(scope)).build().toByteArray();
     }
 
     private static byte[] gzip(byte[] raw) throws Exception {
