@@ -2,6 +2,7 @@ package io.telemetrybridge.http;
 
 import com.google.rpc.Code;
 import io.vertx.core.Handler;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.RoutingContext;
 
 /**
@@ -56,9 +57,18 @@ final class InFlightLimit implements Handler<RoutingContext> {
         ctx.next();
     }
 
-    /** The body's size as announced; a larger one than allowed is refused (413) before it counts more. */
+    /**
+     * The body's size as announced; a larger one than allowed is refused (413) before it counts more. Without
+     * {@code Content-Length}, a POST or PUT (chunked, or HTTP/2 without the header) counts as the largest body
+     * allowed; other methods as none (no route takes their body, and a GET that waited for room would get 429
+     * instead of its 405).
+     */
     private long bodySize(RoutingContext ctx) {
         String length = ctx.request().getHeader("Content-Length");
+        HttpMethod method = ctx.request().method();
+        if (length == null && method != HttpMethod.POST && method != HttpMethod.PUT && method != HttpMethod.PATCH) {
+            return 0;
+        }
         if (length != null) {
             try {
                 return Math.min(Math.max(Long.parseLong(length.trim()), 0), maxBodyBytes);

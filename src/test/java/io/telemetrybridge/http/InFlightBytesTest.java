@@ -112,6 +112,8 @@ class InFlightBytesTest {
                     .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(small))).build());
             assertThat(chunked.statusCode()).isEqualTo(429);
             assertThat(chunked.body()).contains("this one is 100000");
+            // A request without a body (HTTP/1.1, neither Content-Length nor Transfer-Encoding) counts as none.
+            assertThat(bridge.get("/v1/traces").statusCode()).isEqualTo(405);
             assertThat(first.get().statusCode()).isEqualTo(503);
         }
     }
