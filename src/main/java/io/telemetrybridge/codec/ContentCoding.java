@@ -53,7 +53,9 @@ public final class ContentCoding {
         return decode(contentEncoding, body, limit, null, 0);
     }
 
-    /** As {@link #decode(String, byte[], long)}, asking {@code room} as {@link #open(String, byte[], long, BoundedInputStream.Room, long)} does. */
+    /**
+     * As {@link #decode(String, byte[], long)}, asking {@code room} before the decoded bytes pass {@code granted}.
+     */
     public static byte[] decode(String contentEncoding, byte[] body, long limit, BoundedInputStream.Room room,
             long granted) {
         try (InputStream in = open(contentEncoding, body, limit, room, granted)) {

@@ -45,12 +45,13 @@ final class HttpKeys {
         }
         String managementHost = r.camel("camel.management.host");
         long maxDecompressed = r.positive("http.max-decompressed-bytes", 20_971_520);
+        long maxBody = maxBodyBytes(r, maxDecompressed);
         return new HttpSettings(port,
                 (int) r.positive("http.retry-after-seconds", 5),
                 maxDecompressed,
                 (int) r.positive("http.max-in-flight-requests", 64),
-                maxInFlightBytes(r, maxBodyBytes(r, maxDecompressed), Runtime.getRuntime().maxMemory()),
-                maxBodyBytes(r, maxDecompressed),
+                maxInFlightBytes(r, maxBody, Runtime.getRuntime().maxMemory()),
+                maxBody,
                 access(r),
                 https(r),
                 managementHost.isEmpty() ? "0.0.0.0" : managementHost,

@@ -58,7 +58,7 @@ public final class HttpErrors {
         exchange.getMessage().setHeader("Retry-After", String.valueOf(retryAfterSeconds));
     }
 
-    /** 429 with {@code Retry-After}: the request's tenant is over its rate (nothing was sent). */
+    /** 429 with {@code Retry-After}: tenant over its rate, or no room for the body in hand (nothing was sent). */
     public void rateLimited(Exchange exchange) throws Exception {
         RateLimitedException e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, RateLimitedException.class);
         respond(exchange, ErrorBody.of(429, e.getMessage()));

@@ -74,8 +74,8 @@ public final class InFlightBound {
     /**
      * Room for what the body of an HTTP exchange inflates to, from the request's reservation: past what it holds
      * (the body as received) each step must fit, or the decoding stops with {@link RateLimitedException} (429 /
-     * {@code RESOURCE_EXHAUSTED} with a retry delay; nothing was sent). Null, with 0 granted, for an exchange of
-     * another door (a gRPC message was held whole, inflated, before it was routed).
+     * {@code RESOURCE_EXHAUSTED} with a retry delay; nothing was sent). No one to ask, and 0 granted, for an
+     * exchange of another door (a gRPC message was held whole, inflated, before it was routed).
      */
     public Room room(Exchange exchange, int retryAfterSeconds) {
         Reservation r = exchange.getIn() instanceof HttpMessage http ? byRequest.get(http.getRequest()) : null;

@@ -55,7 +55,7 @@ public final class OtlpErrors {
         exchange.getMessage().setHeader("Retry-After", String.valueOf(retryAfterSeconds));
     }
 
-    /** 429 / RESOURCE_EXHAUSTED with a retry delay: the request's tenant is over its rate (nothing was sent). */
+    /** 429 / RESOURCE_EXHAUSTED with a retry delay: tenant over its rate, or no room in hand (nothing was sent). */
     public void rateLimited(Exchange exchange) throws Exception {
         RateLimitedException e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, RateLimitedException.class);
         respond(exchange, 429, Code.RESOURCE_EXHAUSTED, e.getMessage());
