@@ -26,8 +26,6 @@ import java.util.Map;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
-import org.apache.camel.component.kafka.KafkaConstants;
-import org.apache.camel.support.DefaultMessage;
 import org.apache.camel.support.SynchronizationAdapter;
 
 /**
@@ -132,7 +130,6 @@ public final class TelemetryRecords {
     public void toBody(Exchange exchange, Signal signal, Source source, String contentType, String schemaVersion,
             List<KeyedRecord> records) {
         RuleSet rules = RuleSet.find(exchange, tenant(exchange));
-        List<Message> messages = new ArrayList<>(records.size());
         List<KeyedRecord> sent = new ArrayList<>(records.size());
         // Records routing may not send, by reason: one dead letter each (their values as JSON lines).
         Map<String, List<KeyedRecord>> refusedBy = new LinkedHashMap<>();
@@ -142,18 +139,10 @@ public final class TelemetryRecords {
                 refusedBy.computeIfAbsent(refusal, r -> new ArrayList<>()).add(record);
                 continue;
             }
-            DefaultMessage message = new DefaultMessage(context);
-            message.setBody(record.value());
-            if (record.key() != null) {
-                message.setHeader(KafkaConstants.KEY, record.key());
-            }
-            if (record.topic() != null) {
-                message.setHeader(KafkaConstants.OVERRIDE_TOPIC, record.topic());
-            }
-            messages.add(message);
             sent.add(record);
         }
         records = sent;
+        List<Message> messages = new RecordMessages(context, records);
         List<DeadLetter> refused = new ArrayList<>();
         refusedBy.forEach((reason, list) -> refused.add(DeadLetter.of(signal.id(), source, exchange.getFromRouteId(),
                 new InvalidInputException("", reason), jsonLines(list))
