@@ -56,6 +56,7 @@ public final class TraceIndex implements AutoCloseable {
     private final String topic;
     private final int maxSpans;
     private final Map<Integer, PartitionIndex> partitions = new HashMap<>();
+    private final SpareSegments spare = new SpareSegments();
     private volatile boolean running = true;
     /** Interruptions since the index last followed its topic (only the first is logged as a warning). */
     private int interrupted;
@@ -318,7 +319,7 @@ public final class TraceIndex implements AutoCloseable {
                 PartitionIndex p = partitions.get(tp.partition());
                 if (p == null) {
                     long from = Math.max(begin.get(tp), end.get(tp) - share);
-                    partitions.put(tp.partition(), new PartitionIndex(from));
+                    partitions.put(tp.partition(), new PartitionIndex(from, spare));
                     consumer.seek(tp, from);
                 } else {
                     consumer.seek(tp, p.coveredTo());
@@ -405,9 +406,38 @@ public final class TraceIndex implements AutoCloseable {
         }
     }
 
+    /**
+     * Segments forgotten and not yet reused. A segment is 1.25 MiB that lives long enough to reach the old
+     * generation: at 16 connections a full index took a new one about every second and dropped the oldest, which
+     * was nearly all the old generation's growth (147 of the young collections of 160 s each promoted one, 60 MB,
+     * -Xlog:gc+heap), and a filled old generation is resident. Reused, the index holds the same arrays for good.
+     */
+    static final class SpareSegments {
+        /** Eviction follows each new segment, so one spare is enough; a second covers two partitions at once. */
+        private static final int KEPT = 2;
+        private final Deque<Segment> spare = new ArrayDeque<>();
+
+        synchronized void give(Segment s) {
+            if (spare.size() < KEPT) {
+                spare.push(s);
+            }
+        }
+
+        synchronized int size() {
+            return spare.size();
+        }
+
+        /** A segment starting at {@code base}: a spare one emptied, else a new one. */
+        synchronized Segment take(long base) {
+            Segment s = spare.poll();
+            return s == null ? new Segment(base) : s.reset(base);
+        }
+    }
+
     /** One partition's index: segments in offset order, each an open-addressing table of hash → offset. */
     static final class PartitionIndex {
         private final Deque<Segment> segments = new ArrayDeque<>();
+        private final SpareSegments spare;
         private long coveredFrom;
         private long coveredTo;
         /** The entry the last record went to (slot of the last segment, -1: none) and that record's hash and offset. */
@@ -415,7 +445,8 @@ public final class TraceIndex implements AutoCloseable {
         private int lastHash;
         private long lastOffset;
 
-        PartitionIndex(long from) {
+        PartitionIndex(long from, SpareSegments spare) {
+            this.spare = spare;
             this.coveredFrom = from;
             this.coveredTo = from;
         }
@@ -458,7 +489,7 @@ public final class TraceIndex implements AutoCloseable {
                 // Spans of one trace often follow each other: one entry covers a run of them.
                 if (!(lastSlot >= 0 && h == lastHash && offset == lastOffset + 1 && last.extend(lastSlot))) {
                     if (last == null || last.full()) {
-                        last = new Segment(offset);
+                        last = spare.take(offset);
                         segments.add(last);
                     }
                     lastSlot = last.add(h, offset);
@@ -496,7 +527,8 @@ public final class TraceIndex implements AutoCloseable {
             if (segments.size() <= 1) {
                 return 0;
             }
-            segments.poll();
+            // Under this partition's lock, as lookups are: none can still be reading the segment given back.
+            spare.give(segments.poll());
             coveredFrom = segments.peek().base;
             return SEGMENT;
         }
@@ -518,7 +550,7 @@ public final class TraceIndex implements AutoCloseable {
     static final class Segment {
         /** Longest run one entry covers: a segment then spans fewer than 2^31 offsets. */
         static final int MAX_RUN = (1 << 14) - 1;
-        final long base;
+        private long base;
         private final int[] hashes = new int[SEGMENT * 2];
         private final int[] deltas = new int[SEGMENT * 2];
         private final char[] runs = new char[SEGMENT * 2];
@@ -526,6 +558,14 @@ public final class TraceIndex implements AutoCloseable {
 
         Segment(long base) {
             this.base = base;
+        }
+
+        /** This segment emptied, to start at {@code base}. */
+        Segment reset(long base) {
+            this.base = base;
+            Arrays.fill(hashes, 0);
+            count = 0;
+            return this;
         }
 
         boolean full() {

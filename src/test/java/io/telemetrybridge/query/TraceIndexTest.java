@@ -13,7 +13,7 @@ class TraceIndexTest {
 
     @Test
     void runsGapsAndInterleavedTracesAreAllFound() {
-        TraceIndex.PartitionIndex index = new TraceIndex.PartitionIndex(100);
+        TraceIndex.PartitionIndex index = new TraceIndex.PartitionIndex(100, new TraceIndex.SpareSegments());
         List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
         // offsets 100-109: trace a x3, trace b x2, a record without key, trace a x2, trace c, trace b x2
         String[] keys = {"a", "a", "a", "b", "b", null, "a", "a", "c", "b", "b"};
@@ -34,7 +34,7 @@ class TraceIndexTest {
 
     @Test
     void aRunLongerThanOneEntryTakesSeveralAndARunAcrossPollsContinues() {
-        TraceIndex.PartitionIndex index = new TraceIndex.PartitionIndex(0);
+        TraceIndex.PartitionIndex index = new TraceIndex.PartitionIndex(0, new TraceIndex.SpareSegments());
         int total = TraceIndex.Segment.MAX_RUN + 10;
         List<ConsumerRecord<byte[], byte[]>> first = new ArrayList<>();
         List<ConsumerRecord<byte[], byte[]>> second = new ArrayList<>();
@@ -51,7 +51,7 @@ class TraceIndexTest {
 
     @Test
     void acknowledgedRecordsAreTakenOnlyWhereTheyContinueTheIndex() {
-        TraceIndex.PartitionIndex index = new TraceIndex.PartitionIndex(10);
+        TraceIndex.PartitionIndex index = new TraceIndex.PartitionIndex(10, new TraceIndex.SpareSegments());
         java.util.Deque<TraceIndex.Produced> ahead = new java.util.ArrayDeque<>();
         // 8, 9: before the index starts; 10-12 continue it; 14 follows a gap (another producer's 13)
         for (long o : new long[] {8, 9, 10, 11, 12, 14}) {
@@ -71,6 +71,37 @@ class TraceIndexTest {
         ahead.add(new TraceIndex.Produced(0, 14, TraceIndex.hash((Object) "z")));
         assertThat(index.addProduced(ahead)).isEqualTo(15);
         assertThat(candidates(index, "z")).isEmpty();
+    }
+
+    @Test
+    void aForgottenSegmentIsReusedEmptied() {
+        TraceIndex.SpareSegments spare = new TraceIndex.SpareSegments();
+        TraceIndex.PartitionIndex index = new TraceIndex.PartitionIndex(0, spare);
+        int n = TraceIndex.SEGMENT;
+        // Offsets 0 .. n-1 fill the first segment (keys k0..), n .. 2n-1 the second (keys m0..).
+        index.addAll(records(0, n, "k"), n);
+        index.addAll(records(n, n, "m"), 2L * n);
+        assertThat(index.dropOldest()).isEqualTo(n);
+        assertThat(spare.size()).isEqualTo(1);
+        // A third segment is needed: the forgotten one comes back, without the first segment's entries.
+        index.addAll(records(2L * n, 10, "q"), 2L * n + 10);
+        assertThat(spare.size()).isZero();
+        assertThat(index.size()).isEqualTo(2L * n);
+        assertThat(candidates(index, "k5")).isEmpty();
+        assertThat(candidates(index, "m5")).containsExactly(n + 5L);
+        assertThat(candidates(index, "q3")).containsExactly(2L * n + 3);
+        TraceIndex.Lookup l = index.lookup(TraceIndex.hash(bytes("q3")));
+        assertThat(l.coveredFrom()).isEqualTo(n);
+        assertThat(l.coveredTo()).isEqualTo(2L * n + 10);
+    }
+
+    /** {@code count} records from {@code from}, each with its own key ({@code prefix} and its index). */
+    private static List<ConsumerRecord<byte[], byte[]>> records(long from, int count, String prefix) {
+        List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            out.add(new ConsumerRecord<>("t", 0, from + i, bytes(prefix + i), null));
+        }
+        return out;
     }
 
     @Test
