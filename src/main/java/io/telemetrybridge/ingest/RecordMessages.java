@@ -13,8 +13,8 @@ import org.apache.camel.support.DefaultMessage;
  * The body camel-kafka sends as one record per element: a message per record (value as body, {@code kafka.KEY},
  * {@code kafka.OVERRIDE_TOPIC}), made when an element is read and not kept. camel-kafka reads each element once,
  * right before its send, so a request's messages and their header maps no longer live in the heap together
- * beside its records: they were a fifth of what a large request held (about 200 bytes per record against
- * values of 850). Each read makes a new message (camel-kafka removes the topic header from the one it sends).
+ * beside its records: 285 bytes per record against values of about 850 (a 12 MB OTLP/JSON request of 25,000
+ * spans: 7.1 MB of messages beside 26 MB of records, retained heap after a collection). Each read makes a new message (camel-kafka removes the topic header from the one it sends).
  */
 final class RecordMessages extends AbstractList<Message> implements RandomAccess {
 
