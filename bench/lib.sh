@@ -1,7 +1,12 @@
 # Shared by the benchmark scripts (sourced, from the project folder): starts a Kafka broker (the bridge jar's
 # `broker` command) and the bridge against it, each in its own process, on free ports, under $work.
 # Sets: jar, work, pids, bootstrap, kafka_port, controller_port, http_port, grpc_port, mgmt_port, broker_pid, bridge_pid. Everything started is stopped on exit.
-jar=$PWD/target/telemetry-bridge.jar
+jar=${JAR:-$PWD/target/telemetry-bridge.jar}
+# The JVM settings docs/running.md#jvm-settings recommends (docker-compose.yml uses them too); BRIDGE_JVM_OPTS
+# replaces them, e.g. BRIDGE_JVM_OPTS="-Xms512m -Xmx1g" for the figures of a bridge run without settings.
+recommended_jvm_opts="-Xms256m -Xmx256m -XX:+UseSerialGC -XX:MaxMetaspaceSize=128m -XX:ReservedCodeCacheSize=64m \
+-Xss512k -XX:MaxDirectMemorySize=96m -XX:TrimNativeHeapInterval=5000 -XX:+ExitOnOutOfMemoryError \
+-Dio.netty.allocator.numDirectArenas=2 -Dio.grpc.netty.shaded.io.netty.allocator.numDirectArenas=2"
 work=$(mktemp -d /tmp/telemetry-bench.XXXXXX)
 pids=()
 cleanup() {
@@ -31,7 +36,7 @@ start_broker_and_bridge() {
   bootstrap=127.0.0.1:$kafka_port
   start_broker
   mkdir -p "$work/bridge" && cp -r routes "$work/bridge/"
-  (cd "$work/bridge" && exec java ${BRIDGE_JVM_OPTS:--Xms512m -Xmx1g} -Dbridge.kafka.bootstrap-servers="$bootstrap" \
+  (cd "$work/bridge" && exec java ${BRIDGE_JVM_OPTS:-$recommended_jvm_opts} -Dbridge.kafka.bootstrap-servers="$bootstrap" \
     -Dcamel.server.port="$http_port" -Dcamel.management.port="$mgmt_port" -Dbridge.grpc.port="$grpc_port" -Dbridge.heartbeat.enabled=false -Dbridge.file.quiet-period-ms=500 \
     -jar "$jar" > "$work/bridge.log" 2>&1) &
   bridge_pid=$!

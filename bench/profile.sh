@@ -16,7 +16,6 @@ enc=${1:-proto}; conns=${2:-16}
 RUN_SECONDS=${RUN_SECONDS:-20}
 EVENT=${EVENT:-cpu}
 source bench/lib.sh
-jar=${JAR:-$jar}
 case "$(uname -m)" in
   x86_64) arch=linux-x64 ;;
   aarch64) arch=linux-arm64 ;;
